@@ -1,0 +1,41 @@
+// embers: the command line verbs, and (without a verb) the desktop app.
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "verbs.h"
+
+namespace {
+
+struct Verb {
+    const char* name;
+    int (*run)(int, char**, int);
+};
+
+constexpr Verb kVerbs[] = {
+    {"top", embers::app::verbTop},   {"list", embers::app::verbList},
+    {"peek", embers::app::verbPeek}, {"tree", embers::app::verbTree},
+    {"info", embers::app::verbInfo}, {"convert", embers::app::verbConvert},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        embers::app::printUsage(false);
+        return 0;
+    }
+    const std::string_view verb = argv[1];
+    if (verb == "help" || verb == "--help" || verb == "-h") {
+        embers::app::printUsage(true);
+        return 0;
+    }
+    if (verb == "--version") {
+        std::cout << "embers " << EMBERS_VERSION << "\n";
+        return 0;
+    }
+    for (const Verb& v : kVerbs)
+        if (verb == v.name) return v.run(argc, argv, 2);
+    std::cerr << "embers: unknown command '" << verb << "'; run 'embers help' for the list\n";
+    return 1;
+}

@@ -1,0 +1,16 @@
+// The headless verbs of the `embers` command. Each parses its own arguments
+// (argv[first..]) and returns the process exit code.
+#pragma once
+
+namespace embers::app {
+
+int verbTop(int argc, char** argv, int first);
+int verbList(int argc, char** argv, int first);
+int verbPeek(int argc, char** argv, int first);
+int verbTree(int argc, char** argv, int first);
+int verbInfo(int argc, char** argv, int first);
+int verbConvert(int argc, char** argv, int first);
+
+void printUsage(bool full);
+
+}  // namespace embers::app

@@ -1,0 +1,226 @@
+// The analysis engine on small profiles whose answers can be worked out by
+// hand: flat/cum with recursion, granularities, totals, diff, merge, trees,
+// peek.
+#include <QtTest>
+
+#include <map>
+
+#include "core/call_tree.h"
+#include "core/errors.h"
+#include "core/flat_table.h"
+#include "core/merge.h"
+#include "core/peek.h"
+#include "test_profiles.h"
+
+using namespace embers::core;
+using embers::test::addStack;
+using embers::test::cpuBuilder;
+
+namespace {
+
+struct Row {
+    int64_t flat, cum;
+};
+
+std::map<std::string, Row> rowsByName(const FlatTable& t) {
+    std::map<std::string, Row> m;
+    for (const auto& r : t.rows) m[t.nodes[r.node].printableName()] = {r.flat, r.cum};
+    return m;
+}
+
+AnalysisOptions cpuOptions(Granularity g = Granularity::Functions) {
+    AnalysisOptions o;
+    o.sampleIndex = 1;
+    o.nodes.granularity = g;
+    return o;
+}
+
+ProfilePtr recursiveProfile() {
+    auto b = cpuBuilder();
+    // main -> fib -> fib -> fib (leaf): 30 ns
+    addStack(b,
+             {{"main", "m.go", 3}, {"fib", "f.go", 10}, {"fib", "f.go", 12}, {"fib", "f.go", 12}},
+             {3, 30});
+    // main -> work (leaf): 50 ns
+    addStack(b, {{"main", "m.go", 4}, {"work", "w.go", 7}}, {5, 50});
+    // main -> fib -> work: 20 ns
+    addStack(b, {{"main", "m.go", 3}, {"fib", "f.go", 11}, {"work", "w.go", 8}}, {2, 20});
+    return b.build();
+}
+
+}  // namespace
+
+class TestAnalysis : public QObject {
+    Q_OBJECT
+private slots:
+    void recursionCountsOnceInCum() {
+        const FlatTable t = computeFlatTable(*recursiveProfile(), cpuOptions());
+        QCOMPARE(t.total, int64_t(100));
+        auto rows = rowsByName(t);
+        QCOMPARE(rows["fib"].flat, int64_t(30));
+        QCOMPARE(rows["fib"].cum, int64_t(50));  // 30 + 20, not 30*3 + 20
+        QCOMPARE(rows["work"].flat, int64_t(70));
+        QCOMPARE(rows["work"].cum, int64_t(70));
+        QCOMPARE(rows["main"].flat, int64_t(0));
+        QCOMPARE(rows["main"].cum, int64_t(100));
+        QCOMPARE(t.rows.size(), size_t(3));
+    }
+
+    void sortsByFlatThenName() {
+        const FlatTable t = computeFlatTable(*recursiveProfile(), cpuOptions());
+        QCOMPARE(t.nodes[t.rows[0].node].name, std::string("work"));
+        QCOMPARE(t.nodes[t.rows[1].node].name, std::string("fib"));
+        QCOMPARE(t.nodes[t.rows[2].node].name, std::string("main"));
+        const FlatTable c = computeFlatTable(*recursiveProfile(), cpuOptions(), SortOrder::Cum);
+        QCOMPARE(c.nodes[c.rows[0].node].name, std::string("main"));
+    }
+
+    void otherSampleType() {
+        AnalysisOptions o = cpuOptions();
+        o.sampleIndex = 0;
+        const FlatTable t = computeFlatTable(*recursiveProfile(), o);
+        QCOMPARE(t.total, int64_t(10));
+        QCOMPARE(t.sampleType, std::string("samples"));
+        QCOMPARE(rowsByName(t)["work"].flat, int64_t(7));
+    }
+
+    void filesGranularity() {
+        const FlatTable t = computeFlatTable(*recursiveProfile(), cpuOptions(Granularity::Files));
+        auto rows = rowsByName(t);
+        QCOMPARE(rows["w.go"].flat, int64_t(70));
+        QCOMPARE(rows["f.go"].cum, int64_t(50));
+        QCOMPARE(rows["m.go"].cum, int64_t(100));
+    }
+
+    void linesGranularity() {
+        const FlatTable t = computeFlatTable(*recursiveProfile(), cpuOptions(Granularity::Lines));
+        auto rows = rowsByName(t);
+        QCOMPARE(rows["fib f.go:12"].flat, int64_t(30));
+        QCOMPARE(rows["fib f.go:12"].cum, int64_t(30));
+        QCOMPARE(rows["fib f.go:10"].cum, int64_t(30));
+        QCOMPARE(rows["fib f.go:11"].cum, int64_t(20));
+        QCOMPARE(rows["main m.go:3"].cum, int64_t(50));
+        QCOMPARE(rows["work w.go:8"].flat, int64_t(20));
+    }
+
+    void trimPathAndClean() {
+        auto b = cpuBuilder();
+        addStack(b, {{"main", "/proc/self/cwd/./src//app/../app/m.go", 1}}, {1, 10});
+        addStack(b, {{"lib", "/build/root/lib/l.go", 1}}, {1, 5});
+        const ProfilePtr p = b.build();
+        AnalysisOptions o = cpuOptions(Granularity::Files);
+        o.nodes.trimPath = "/build/root";
+        auto rows = rowsByName(computeFlatTable(*p, o));
+        QVERIFY(rows.count("src/app/m.go"));
+        QVERIFY(rows.count("lib/l.go"));
+    }
+
+    void inlinedFramesAreNodes() {
+        auto b = cpuBuilder();
+        const Line lines[] = {{b.function("inner", "a.go"), 5, 0},
+                              {b.function("outer", "a.go"), 9, 0}};
+        const LocId l = b.location(lines);
+        const int64_t v[] = {1, 10};
+        b.addSample({&l, 1}, v);
+        auto rows = rowsByName(computeFlatTable(*b.build(), cpuOptions()));
+        QCOMPARE(rows["inner"].flat, int64_t(10));
+        QCOMPARE(rows["outer"].flat, int64_t(0));
+        QCOMPARE(rows["outer"].cum, int64_t(10));
+    }
+
+    void diffAgainstBaseSubtracts() {
+        auto b1 = cpuBuilder();
+        addStack(b1, {{"main"}, {"work"}}, {1, 100});
+        addStack(b1, {{"main"}, {"new"}}, {1, 40});
+        auto b2 = cpuBuilder();
+        addStack(b2, {{"main"}, {"work"}}, {1, 60});
+        addStack(b2, {{"main"}, {"gone"}}, {1, 30});
+        const ProfilePtr d = diffAgainstBase(b1.build(), b2.build());
+        const FlatTable t = computeFlatTable(*d, cpuOptions());
+        QCOMPARE(t.total, int64_t(90));  // pprof: the base's total
+        auto rows = rowsByName(t);
+        QCOMPARE(rows["work"].flat, int64_t(40));
+        QCOMPARE(rows["new"].flat, int64_t(40));
+        QCOMPARE(rows["gone"].flat, int64_t(-30));
+        QCOMPARE(rows["main"].cum, int64_t(50));
+        // Sorted by |flat|: gone (30) after work/new (40).
+        QCOMPARE(t.nodes[t.rows[2].node].name, std::string("gone"));
+    }
+
+    void mergeSumsIdenticalSamples() {
+        auto b1 = cpuBuilder();
+        addStack(b1, {{"main"}, {"work"}}, {1, 10});
+        auto b2 = cpuBuilder();
+        addStack(b2, {{"main"}, {"work"}}, {2, 20});
+        addStack(b2, {{"main"}, {"other"}}, {0, 0});  // all-zero: dropped
+        const ProfilePtr ps[] = {b1.build(), b2.build()};
+        const ProfilePtr m = merge(ps);
+        QCOMPARE(m->sampleCount(), size_t(1));
+        QCOMPARE(m->sampleValue(0, 1), int64_t(30));
+    }
+
+    void mergeRefusesDifferentTypes() {
+        auto b1 = cpuBuilder();
+        addStack(b1, {{"main"}}, {1, 10});
+        ProfileBuilder b2;
+        b2.addSampleType("inuse_space", "bytes");
+        addStack(b2, {{"main"}}, {10});
+        const ProfilePtr ps[] = {b1.build(), b2.build()};
+        QVERIFY_THROWS_EXCEPTION(UsageError, merge(ps));
+    }
+
+    void callTreeTopDown() {
+        const CallTree t = computeCallTree(*recursiveProfile(), cpuOptions());
+        QCOMPARE(t.tree[0].total, int64_t(100));
+        QCOMPARE(t.tree[0].children.size(), size_t(1));
+        const auto& mainNode = t.tree[t.tree[0].children[0]];
+        QCOMPARE(t.nodes[mainNode.node].name, std::string("main"));
+        QCOMPARE(mainNode.total, int64_t(100));
+        QCOMPARE(mainNode.children.size(), size_t(2));
+        // Children sorted by total: work (50) before fib (50)? equal: by name, fib first.
+        const auto& first = t.tree[mainNode.children[0]];
+        QCOMPARE(t.nodes[first.node].name, std::string("fib"));
+        QCOMPARE(first.total, int64_t(50));
+        QCOMPARE(first.self, int64_t(0));
+        // Recursion is a chain of distinct tree nodes: fib -> fib -> fib.
+        int64_t depth = 0;
+        uint32_t cur = mainNode.children[0];
+        while (t.nodes[t.tree[cur].node].name == "fib") {
+            ++depth;
+            uint32_t next = cur;
+            for (uint32_t c : t.tree[cur].children)
+                if (t.nodes[t.tree[c].node].name == "fib") next = c;
+            if (next == cur) break;
+            cur = next;
+        }
+        QCOMPARE(depth, int64_t(3));
+        QCOMPARE(t.tree[cur].self, int64_t(30));
+    }
+
+    void callTreeInverted() {
+        const CallTree t =
+            computeCallTree(*recursiveProfile(), cpuOptions(), TreeDirection::BottomUp);
+        std::map<std::string, int64_t> selfByRootChild;
+        for (uint32_t c : t.tree[0].children)
+            selfByRootChild[t.nodes[t.tree[c].node].name] = t.tree[c].self;
+        QCOMPARE(selfByRootChild["work"], int64_t(70));
+        QCOMPARE(selfByRootChild["fib"], int64_t(30));
+        QVERIFY(!selfByRootChild.count("main"));
+    }
+
+    void peekCallersAndCallees() {
+        const PeekResult r = computePeek(*recursiveProfile(), cpuOptions(), "^fib$");
+        QCOMPARE(r.entries.size(), size_t(1));
+        const auto& e = r.entries[0];
+        QCOMPARE(e.cum, int64_t(50));
+        QCOMPARE(e.callers.size(), size_t(1));  // main (fib->fib self edges excluded)
+        QCOMPARE(r.nodes[e.callers[0].node].name, std::string("main"));
+        QCOMPARE(e.callers[0].weight, int64_t(50));
+        QCOMPARE(e.callees.size(), size_t(1));
+        QCOMPARE(r.nodes[e.callees[0].node].name, std::string("work"));
+        QCOMPARE(e.callees[0].weight, int64_t(20));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAnalysis)
+#include "tst_analysis.moc"

@@ -1,0 +1,116 @@
+#include "decode.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "errors.h"
+#include "goroutine_text.h"
+
+namespace embers::core {
+
+namespace {
+
+bool startsWithNoCase(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+    return true;
+}
+
+bool looksLikeText(std::string_view head) {
+    for (unsigned char c : head) {
+        if (c == '\n' || c == '\r' || c == '\t') continue;
+        if (c < 0x20 || c == 0x7f) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+InputKind sniff(std::string_view bytes) {
+    if (bytes.empty()) return InputKind::Empty;
+    std::string_view head = bytes.substr(0, 4096);
+    size_t i = 0;
+    while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+    std::string_view trimmed = head.substr(i);
+    if (startsWithNoCase(trimmed, "<!doctype html") || startsWithNoCase(trimmed, "<html") ||
+        startsWithNoCase(trimmed, "<head") || startsWithNoCase(trimmed, "<body") ||
+        startsWithNoCase(trimmed, "<!--") || startsWithNoCase(trimmed, "<?xml"))
+        return InputKind::Html;
+    if (!looksLikeText(head)) return InputKind::PprofProto;
+    if (trimmed.starts_with("goroutine profile: total") || trimmed.starts_with("goroutine "))
+        return InputKind::GoroutineText;
+    if (trimmed.empty()) return InputKind::Empty;
+    return InputKind::FoldedText;
+}
+
+ProfilePtr decodeProfile(std::string_view bytes, const DecodeOptions& options) {
+    if (bytes.empty()) throw FormatError("the file is empty (0 bytes); capture the profile again");
+    std::string inflated;
+    std::string_view raw = bytes;
+    if (isGzip(bytes)) {
+        std::function<bool(uint64_t)> progress;
+        if (options.progress) {
+            const double total = static_cast<double>(bytes.size());
+            progress = [&](uint64_t consumed) { return options.progress(0.3 * consumed / total); };
+        }
+        inflated = gunzip(bytes, options.maxDecompressedSize, progress);
+        raw = inflated;
+    } else if (bytes.size() > options.maxDecompressedSize) {
+        throw FormatError(
+            "the file is larger than the size cap; raise --max-size if it is genuine");
+    }
+    switch (sniff(raw)) {
+        case InputKind::Empty:
+            throw FormatError("the profile is empty (no data after decompression)");
+        case InputKind::Html:
+            throw FormatError(
+                "this is an HTML page, not a profile (a login or error page saved by mistake?); "
+                "capture it again with a valid token");
+        case InputKind::GoroutineText:
+            return decodeGoroutineText(raw);
+        case InputKind::FoldedText:
+            return decodeFolded(raw);
+        default:
+            return decodeProto(raw, options);
+    }
+}
+
+std::string readFileBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw FormatError(path + ": cannot open the file (" + std::strerror(errno) +
+                          "); check the path");
+    }
+    std::string bytes;
+    in.seekg(0, std::ios::end);
+    const auto size = in.tellg();
+    if (size > 0) {
+        bytes.resize(static_cast<size_t>(size));
+        in.seekg(0);
+        in.read(bytes.data(), size);
+    } else {
+        // Not seekable (a pipe): read it as a stream.
+        in.clear();
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        bytes = ss.str();
+    }
+    if (in.bad()) throw FormatError(path + ": read error; check the file");
+    return bytes;
+}
+
+ProfilePtr readProfileFile(const std::string& path, const DecodeOptions& options) {
+    const std::string bytes = readFileBytes(path);
+    try {
+        return decodeProfile(bytes, options);
+    } catch (const FormatError& e) {
+        throw FormatError(path + ": " + e.what());
+    }
+}
+
+}  // namespace embers::core

@@ -1,0 +1,403 @@
+// profile.proto reader. The generated protobuf types are used for the small
+// records (functions, locations, mappings) and for one reused Sample message;
+// the top level is walked by hand so that samples can be resolved in a second
+// pass once every table is known, without keeping a million messages alive.
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "decode.h"
+#include "errors.h"
+#include "profile.pb.h"
+
+namespace embers::core {
+
+namespace {
+
+namespace pb = perftools::profiles;
+
+struct Span {
+    const uint8_t* data;
+    size_t size;
+};
+
+class WireReader {
+public:
+    WireReader(const uint8_t* begin, size_t size) : base_(begin), p_(begin), end_(begin + size) {}
+    bool done() const { return p_ >= end_; }
+    size_t offset() const { return static_cast<size_t>(p_ - base_); }
+
+    uint64_t varint() {
+        uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (p_ >= end_) fail("the data ends inside a number (truncated or corrupt)");
+            const uint8_t b = *p_++;
+            v |= uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80)) return v;
+        }
+        fail("a number is longer than 10 bytes (corrupt data)");
+    }
+
+    Span bytes(uint32_t field) {
+        const size_t at = offset();
+        const uint64_t len = varint();
+        if (len > static_cast<uint64_t>(end_ - p_)) {
+            fail("field " + std::to_string(field) + " at byte " + std::to_string(at) +
+                 " claims a length of " + std::to_string(len) + " bytes but only " +
+                 std::to_string(end_ - p_) + " remain (truncated or corrupt)");
+        }
+        Span s{p_, static_cast<size_t>(len)};
+        p_ += len;
+        return s;
+    }
+
+    void skip(uint32_t wireType, uint32_t field) {
+        switch (wireType) {
+            case 0:
+                varint();
+                break;
+            case 1:
+                advance(8);
+                break;
+            case 2:
+                bytes(field);
+                break;
+            case 5:
+                advance(4);
+                break;
+            default:
+                fail("unsupported wire type " + std::to_string(wireType) + " for field " +
+                     std::to_string(field) + " at byte " + std::to_string(offset()));
+        }
+    }
+
+    [[noreturn]] void fail(const std::string& what) const {
+        throw FormatError("not a valid pprof profile: " + what);
+    }
+
+private:
+    void advance(size_t n) {
+        if (static_cast<size_t>(end_ - p_) < n) fail("the data ends inside a field (truncated)");
+        p_ += n;
+    }
+    const uint8_t* base_;
+    const uint8_t* p_;
+    const uint8_t* end_;
+};
+
+// Maps proto ids to dense indices; dense vector when ids are compact.
+class IdMap {
+public:
+    static constexpr uint32_t kMissing = 0xffffffffu;
+
+    // Returns the first duplicate id, or 0 when all are unique.
+    template <class Ids>
+    uint64_t build(const Ids& ids) {
+        uint64_t maxId = 0;
+        for (uint64_t id : ids) maxId = std::max(maxId, id);
+        dense_ = maxId <= 4 * ids.size() + 1024;
+        if (dense_) {
+            table_.assign(maxId + 1, kMissing);
+            for (uint32_t i = 0; i < ids.size(); ++i) {
+                if (table_[ids[i]] != kMissing) return ids[i];
+                table_[ids[i]] = i;
+            }
+        } else {
+            map_.reserve(ids.size());
+            for (uint32_t i = 0; i < ids.size(); ++i)
+                if (!map_.emplace(ids[i], i).second) return ids[i];
+        }
+        return 0;
+    }
+
+    uint32_t find(uint64_t id) const {
+        if (dense_) return id < table_.size() ? table_[id] : kMissing;
+        auto it = map_.find(id);
+        return it == map_.end() ? kMissing : it->second;
+    }
+
+private:
+    bool dense_ = true;
+    std::vector<uint32_t> table_;
+    std::unordered_map<uint64_t, uint32_t> map_;
+};
+
+ProfileData emptyStrings() {
+    ProfileData d;
+    d.strings.clear();
+    return d;
+}
+
+class ProtoDecoder {
+public:
+    ProtoDecoder(std::string_view bytes, const DecodeOptions& options)
+        : bytes_(bytes), options_(options) {}
+
+    ProfilePtr run() {
+        scanTopLevel();
+        if (d_.strings.empty() || !d_.strings[0].empty()) {
+            throw FormatError(d_.strings.empty()
+                                  ? "not a valid pprof profile: the string table is missing"
+                                  : "the string table's first entry must be empty but is '" +
+                                        d_.strings[0].substr(0, 40) + "'");
+        }
+        resolveHeader();
+        resolveMappings();
+        resolveFunctions();
+        resolveLocations();
+        if (d_.sampleTypes.empty() && !samples_.empty())
+            throw FormatError("the profile has " + std::to_string(samples_.size()) +
+                              " samples but no sample types");
+        decodeSamples();
+        return std::make_shared<const Profile>(std::move(d_));
+    }
+
+private:
+    void parse(google::protobuf::MessageLite& msg, Span s, const char* what) {
+        if (!msg.ParseFromArray(s.data, static_cast<int>(s.size)))
+            throw FormatError(std::string("not a valid pprof profile: a ") + what +
+                              " record is malformed (corrupt data)");
+    }
+
+    void scanTopLevel() {
+        WireReader r(reinterpret_cast<const uint8_t*>(bytes_.data()), bytes_.size());
+        pb::ValueType vt;
+        while (!r.done()) {
+            const uint64_t tag = r.varint();
+            const uint32_t field = static_cast<uint32_t>(tag >> 3);
+            const uint32_t wt = tag & 7;
+            if (field == 0) r.fail("field number 0 at byte " + std::to_string(r.offset()));
+            const bool len = wt == 2;
+            switch (field) {
+                case 1:
+                    if (!len) break;
+                    parse(vt, r.bytes(field), "sample type");
+                    rawSampleTypes_.push_back({vt.type(), vt.unit()});
+                    continue;
+                case 2:
+                    if (!len) break;
+                    samples_.push_back(r.bytes(field));
+                    continue;
+                case 3:
+                    if (!len) break;
+                    parse(mappings_.emplace_back(), r.bytes(field), "mapping");
+                    continue;
+                case 4:
+                    if (!len) break;
+                    parse(locations_.emplace_back(), r.bytes(field), "location");
+                    continue;
+                case 5:
+                    if (!len) break;
+                    parse(functions_.emplace_back(), r.bytes(field), "function");
+                    continue;
+                case 6: {
+                    if (!len) break;
+                    Span s = r.bytes(field);
+                    d_.strings.emplace_back(reinterpret_cast<const char*>(s.data), s.size);
+                    continue;
+                }
+                case 11:
+                    if (!len) break;
+                    parse(vt, r.bytes(field), "period type");
+                    rawPeriodType_ = {vt.type(), vt.unit()};
+                    continue;
+                case 13:
+                    if (len) {  // packed
+                        Span s = r.bytes(field);
+                        WireReader pr(s.data, s.size);
+                        while (!pr.done())
+                            rawComments_.push_back(static_cast<int64_t>(pr.varint()));
+                        continue;
+                    }
+                    if (wt == 0) {
+                        rawComments_.push_back(static_cast<int64_t>(r.varint()));
+                        continue;
+                    }
+                    break;
+                case 7:
+                case 8:
+                case 9:
+                case 10:
+                case 12:
+                case 14:
+                case 15:
+                    if (wt != 0) break;
+                    scalars_[field] = static_cast<int64_t>(r.varint());
+                    continue;
+                default:
+                    break;
+            }
+            r.skip(wt, field);
+        }
+    }
+
+    StrId str(int64_t index, const std::string& where) const {
+        if (index < 0 || static_cast<uint64_t>(index) >= d_.strings.size()) {
+            throw FormatError("string index " + std::to_string(index) +
+                              " out of range (table has " + std::to_string(d_.strings.size()) +
+                              " entries) in " + where);
+        }
+        return StrId{static_cast<uint32_t>(index)};
+    }
+
+    void resolveHeader() {
+        for (size_t i = 0; i < rawSampleTypes_.size(); ++i) {
+            const std::string where = "sample type " + std::to_string(i);
+            d_.sampleTypes.push_back(
+                {str(rawSampleTypes_[i].first, where), str(rawSampleTypes_[i].second, where)});
+        }
+        d_.periodType = {str(rawPeriodType_.first, "the period type"),
+                         str(rawPeriodType_.second, "the period type")};
+        d_.dropFrames = str(scalars_[7], "drop_frames");
+        d_.keepFrames = str(scalars_[8], "keep_frames");
+        d_.timeNanos = scalars_[9];
+        d_.durationNanos = scalars_[10];
+        d_.period = scalars_[12];
+        d_.defaultSampleType = str(scalars_[14], "default_sample_type");
+        d_.docUrl = str(scalars_[15], "doc_url");
+        for (int64_t c : rawComments_) d_.comments.push_back(str(c, "a comment"));
+    }
+
+    template <class Records>
+    void buildIds(const Records& records, IdMap& map, const char* what) {
+        std::vector<uint64_t> ids;
+        ids.reserve(records.size());
+        for (const auto& r : records) {
+            if (r.id() == 0) throw FormatError(std::string(what) + " id 0 is reserved");
+            ids.push_back(r.id());
+        }
+        if (uint64_t dup = map.build(ids))
+            throw FormatError("duplicate " + std::string(what) + " id " + std::to_string(dup));
+    }
+
+    void resolveMappings() {
+        buildIds(mappings_, mappingIds_, "mapping");
+        d_.mappings.reserve(mappings_.size());
+        for (const auto& m : mappings_) {
+            const std::string where = "mapping " + std::to_string(m.id());
+            Mapping out;
+            out.id = m.id();
+            out.start = m.memory_start();
+            out.limit = m.memory_limit();
+            out.offset = m.file_offset();
+            out.file = str(m.filename(), where);
+            out.buildId = str(m.build_id(), where);
+            out.hasFunctions = m.has_functions();
+            out.hasFilenames = m.has_filenames();
+            out.hasLineNumbers = m.has_line_numbers();
+            out.hasInlineFrames = m.has_inline_frames();
+            d_.mappings.push_back(out);
+        }
+        mappings_.clear();
+    }
+
+    void resolveFunctions() {
+        buildIds(functions_, functionIds_, "function");
+        d_.functions.reserve(functions_.size());
+        for (const auto& f : functions_) {
+            const std::string where = "function " + std::to_string(f.id());
+            d_.functions.push_back({f.id(), str(f.name(), where), str(f.system_name(), where),
+                                    str(f.filename(), where), f.start_line()});
+        }
+        functions_.clear();
+    }
+
+    void resolveLocations() {
+        buildIds(locations_, locationIds_, "location");
+        d_.locations.reserve(locations_.size());
+        for (const auto& l : locations_) {
+            Location out;
+            out.id = l.id();
+            out.address = l.address();
+            out.isFolded = l.is_folded();
+            if (l.mapping_id() != 0) {
+                const uint32_t m = mappingIds_.find(l.mapping_id());
+                if (m == IdMap::kMissing)
+                    throw FormatError("location " + std::to_string(l.id()) +
+                                      " refers to unknown mapping " +
+                                      std::to_string(l.mapping_id()));
+                out.mapping = MapId{m};
+            }
+            out.lineBegin = static_cast<uint32_t>(d_.lines.size());
+            for (const auto& ln : l.line()) {
+                Line line;
+                if (ln.function_id() != 0) {
+                    const uint32_t f = functionIds_.find(ln.function_id());
+                    if (f == IdMap::kMissing)
+                        throw FormatError("location " + std::to_string(l.id()) +
+                                          " refers to unknown function " +
+                                          std::to_string(ln.function_id()));
+                    line.function = FuncId{f};
+                }
+                line.line = ln.line();
+                line.column = ln.column();
+                d_.lines.push_back(line);
+            }
+            out.lineEnd = static_cast<uint32_t>(d_.lines.size());
+            d_.locations.push_back(out);
+        }
+        locations_.clear();
+    }
+
+    void decodeSamples() {
+        const size_t n = samples_.size();
+        const size_t types = d_.sampleTypes.size();
+        d_.locStart.reserve(n + 1);
+        d_.labelStart.reserve(n + 1);
+        d_.values.reserve(n * types);
+        pb::Sample s;
+        for (size_t i = 0; i < n; ++i) {
+            if (options_.progress && (i & 0xffff) == 0 &&
+                !options_.progress(0.3 + 0.7 * static_cast<double>(i) / static_cast<double>(n)))
+                throw Cancelled("cancelled");
+            parse(s, samples_[i], "sample");
+            if (static_cast<size_t>(s.value_size()) != types) {
+                throw FormatError("sample " + std::to_string(i) + " has " +
+                                  std::to_string(s.value_size()) + " values but " +
+                                  std::to_string(types) + " sample types");
+            }
+            for (uint64_t id : s.location_id()) {
+                const uint32_t l = locationIds_.find(id);
+                if (l == IdMap::kMissing)
+                    throw FormatError("sample " + std::to_string(i) +
+                                      " refers to unknown location " + std::to_string(id));
+                d_.sampleLocs.push_back(LocId{l});
+            }
+            d_.locStart.push_back(d_.sampleLocs.size());
+            d_.values.insert(d_.values.end(), s.value().begin(), s.value().end());
+            for (const auto& lb : s.label()) {
+                const std::string where = "a label of sample " + std::to_string(i);
+                Label out;
+                out.key = str(lb.key(), where);
+                out.str = str(lb.str(), where);
+                out.num = lb.num();
+                out.numUnit = str(lb.num_unit(), where);
+                d_.labels.push_back(out);
+            }
+            d_.labelStart.push_back(d_.labels.size());
+        }
+        samples_.clear();
+        samples_.shrink_to_fit();
+    }
+
+    std::string_view bytes_;
+    const DecodeOptions& options_;
+    ProfileData d_ = emptyStrings();
+    std::vector<std::pair<int64_t, int64_t>> rawSampleTypes_;
+    std::pair<int64_t, int64_t> rawPeriodType_{0, 0};
+    std::vector<int64_t> rawComments_;
+    int64_t scalars_[16] = {};
+    std::vector<Span> samples_;
+    std::vector<pb::Mapping> mappings_;
+    std::vector<pb::Location> locations_;
+    std::vector<pb::Function> functions_;
+    IdMap mappingIds_, functionIds_, locationIds_;
+};
+
+}  // namespace
+
+ProfilePtr decodeProto(std::string_view bytes, const DecodeOptions& options) {
+    return ProtoDecoder(bytes, options).run();
+}
+
+}  // namespace embers::core

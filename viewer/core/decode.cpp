@@ -48,22 +48,9 @@ InputKind sniff(std::string_view bytes) {
     return InputKind::FoldedText;
 }
 
-ProfilePtr decodeProfile(std::string_view bytes, const DecodeOptions& options) {
-    if (bytes.empty()) throw FormatError("the file is empty (0 bytes); capture the profile again");
-    std::string inflated;
-    std::string_view raw = bytes;
-    if (isGzip(bytes)) {
-        std::function<bool(uint64_t)> progress;
-        if (options.progress) {
-            const double total = static_cast<double>(bytes.size());
-            progress = [&](uint64_t consumed) { return options.progress(0.3 * consumed / total); };
-        }
-        inflated = gunzip(bytes, options.maxDecompressedSize, progress);
-        raw = inflated;
-    } else if (bytes.size() > options.maxDecompressedSize) {
-        throw FormatError(
-            "the file is larger than the size cap; raise --max-size if it is genuine");
-    }
+namespace {
+
+ProfilePtr decodeUncompressed(std::string_view raw, const DecodeOptions& options) {
     switch (sniff(raw)) {
         case InputKind::Empty:
             throw FormatError("the profile is empty (no data after decompression)");
@@ -78,6 +65,45 @@ ProfilePtr decodeProfile(std::string_view bytes, const DecodeOptions& options) {
         default:
             return decodeProto(raw, options);
     }
+}
+
+std::string inflate(std::string_view bytes, const DecodeOptions& options) {
+    std::function<bool(uint64_t)> progress;
+    if (options.progress) {
+        const double total = static_cast<double>(bytes.size());
+        progress = [&](uint64_t consumed) { return options.progress(0.3 * consumed / total); };
+    }
+    return gunzip(bytes, options.maxDecompressedSize, progress);
+}
+
+void checkNotEmpty(std::string_view bytes) {
+    if (bytes.empty()) throw FormatError("the file is empty (0 bytes); capture the profile again");
+}
+
+void checkCap(std::string_view bytes, const DecodeOptions& options) {
+    if (bytes.size() > options.maxDecompressedSize)
+        throw FormatError(
+            "the file is larger than the size cap; raise --max-size if it is genuine");
+}
+
+}  // namespace
+
+ProfilePtr decodeProfile(std::string_view bytes, const DecodeOptions& options) {
+    checkNotEmpty(bytes);
+    if (isGzip(bytes)) return decodeUncompressed(inflate(bytes, options), options);
+    checkCap(bytes, options);
+    return decodeUncompressed(bytes, options);
+}
+
+ProfilePtr decodeOwnedProfile(std::string&& bytes, const DecodeOptions& options) {
+    checkNotEmpty(bytes);
+    if (isGzip(bytes)) {
+        std::string raw = inflate(bytes, options);
+        std::string().swap(bytes);  // the compressed copy is no longer needed
+        return decodeUncompressed(raw, options);
+    }
+    checkCap(bytes, options);
+    return decodeUncompressed(bytes, options);
 }
 
 std::string readFileBytes(const std::string& path) {
@@ -105,9 +131,9 @@ std::string readFileBytes(const std::string& path) {
 }
 
 ProfilePtr readProfileFile(const std::string& path, const DecodeOptions& options) {
-    const std::string bytes = readFileBytes(path);
+    std::string bytes = readFileBytes(path);
     try {
-        return decodeProfile(bytes, options);
+        return decodeOwnedProfile(std::move(bytes), options);
     } catch (const FormatError& e) {
         throw FormatError(path + ": " + e.what());
     }

@@ -25,6 +25,8 @@ enum class InputKind { PprofProto, FoldedText, GoroutineText, Html, Empty, Unkno
 InputKind sniff(std::string_view bytes);
 
 ProfilePtr decodeProfile(std::string_view bytes, const DecodeOptions& options = {});
+// The same, releasing the compressed bytes as soon as they are inflated.
+ProfilePtr decodeOwnedProfile(std::string&& bytes, const DecodeOptions& options = {});
 
 // Parses the uncompressed profile.proto wire format, resolving and validating
 // ids like pprof's CheckValid.

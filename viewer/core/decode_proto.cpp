@@ -339,12 +339,35 @@ private:
         locations_.clear();
     }
 
+    // The number of location ids over all samples, so that the largest array
+    // is allocated once (a cheap scan: one byte test per packed varint byte).
+    size_t countLocationIds() const {
+        size_t total = 0;
+        for (const Span& sp : samples_) {
+            WireReader r(sp.data, sp.size);
+            while (!r.done()) {
+                const uint64_t tag = r.varint();
+                if (tag == ((1 << 3) | 2)) {
+                    const Span packed = r.bytes(1);
+                    for (size_t k = 0; k < packed.size; ++k) total += (packed.data[k] & 0x80) == 0;
+                } else if (tag == ((1 << 3) | 0)) {
+                    r.varint();
+                    ++total;
+                } else {
+                    r.skip(tag & 7, static_cast<uint32_t>(tag >> 3));
+                }
+            }
+        }
+        return total;
+    }
+
     void decodeSamples() {
         const size_t n = samples_.size();
         const size_t types = d_.sampleTypes.size();
         d_.locStart.reserve(n + 1);
         d_.labelStart.reserve(n + 1);
         d_.values.reserve(n * types);
+        d_.sampleLocs.reserve(countLocationIds());
         pb::Sample s;
         for (size_t i = 0; i < n; ++i) {
             if (options_.progress && (i & 0xffff) == 0 &&

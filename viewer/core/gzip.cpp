@@ -46,8 +46,16 @@ std::string gunzip(std::string_view bytes, uint64_t maxSize,
     } guard{&zs};
 
     std::string out;
-    // Profiles compress 3-6x; start there and grow geometrically.
-    out.resize(std::min<uint64_t>(maxSize + 1, std::max<uint64_t>(bytes.size() * 4, 1 << 16)));
+    // The gzip trailer holds the uncompressed size modulo 2^32: a good first
+    // guess for one member when it is plausible; else assume 4x and grow.
+    uint64_t guess = std::max<uint64_t>(bytes.size() * 4, 1 << 16);
+    if (bytes.size() >= 18) {
+        const auto* t = reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size() - 4);
+        const uint64_t isize =
+            uint64_t(t[0]) | uint64_t(t[1]) << 8 | uint64_t(t[2]) << 16 | uint64_t(t[3]) << 24;
+        if (isize >= bytes.size() / 2 && isize > 0) guess = isize + 1;
+    }
+    out.resize(std::min<uint64_t>(maxSize + 1, guess));
     const auto* in = reinterpret_cast<const Bytef*>(bytes.data());
     uint64_t inPos = 0, outPos = 0;
     uint64_t lastReport = 0;

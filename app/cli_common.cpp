@@ -93,7 +93,14 @@ int runGuarded(const std::function<int()>& body) {
 std::string reportHeader(const Profile& p, const std::vector<std::string>& paths,
                          size_t sampleIndex) {
     std::string h;
-    if (!paths.empty()) {
+    // Like pprof: the main binary's name when the profile has mappings.
+    const auto& maps = p.data().mappings;
+    if (!maps.empty() && maps[0].file != kEmptyString) {
+        std::string bin(p.str(maps[0].file));
+        if (const size_t slash = bin.rfind('/'); slash != std::string::npos)
+            bin = bin.substr(slash + 1);
+        h += "File: " + bin + "\n";
+    } else if (!paths.empty()) {
         std::string name = paths.front();
         if (const size_t slash = name.rfind('/'); slash != std::string::npos)
             name = name.substr(slash + 1);

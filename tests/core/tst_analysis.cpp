@@ -4,8 +4,11 @@
 #include <QtTest>
 
 #include <map>
+#include <set>
 
 #include "core/call_tree.h"
+#include "core/decode.h"
+#include "core/encode.h"
 #include "core/errors.h"
 #include "core/flat_table.h"
 #include "core/merge.h"
@@ -219,6 +222,38 @@ private slots:
         QCOMPARE(e.callees.size(), size_t(1));
         QCOMPARE(r.nodes[e.callees[0].node].name, std::string("work"));
         QCOMPARE(e.callees[0].weight, int64_t(20));
+    }
+    void largeProfileMatchesNaiveComputation() {
+        // Big enough for the two-worker paths of the decoder and the table.
+        auto b = cpuBuilder();
+        std::vector<std::string> names;
+        for (int i = 0; i < 60; ++i) names.push_back("pkg.f" + std::to_string(i));
+        uint64_t rng = 12345;
+        auto next = [&rng] { return rng = rng * 6364136223846793005ull + 1442695040888963407ull; };
+        std::map<std::string, std::pair<int64_t, int64_t>> expect;  // name -> flat, cum
+        std::vector<embers::test::Frame> stack;
+        for (int s = 0; s < 250000; ++s) {
+            stack.clear();
+            const int depth = 1 + int(next() >> 60);
+            std::set<std::string> seen;
+            for (int d = 0; d < depth; ++d) stack.push_back({names[(next() >> 33) % names.size()]});
+            const int64_t w = int64_t(next() >> 54);
+            addStack(b, stack, {1, w});
+            for (const auto& f : stack)
+                if (seen.insert(f.func).second) expect[f.func].second += w;
+            expect[stack.back().func].first += w;
+        }
+        const ProfilePtr decoded = decodeProfile(encodeProfile(*b.build()));
+        QCOMPARE(decoded->sampleCount(), size_t(250000));
+        const FlatTable t = computeFlatTable(*decoded, cpuOptions());
+        size_t nonZero = 0;
+        for (const auto& [name, fc] : expect) nonZero += fc.first != 0 || fc.second != 0;
+        QCOMPARE(t.rows.size(), nonZero);
+        for (const auto& r : t.rows) {
+            const auto& e = expect.at(t.nodes[r.node].name);
+            QCOMPARE(r.flat, e.first);
+            QCOMPARE(r.cum, e.second);
+        }
     }
 };
 

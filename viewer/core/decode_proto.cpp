@@ -2,7 +2,10 @@
 // records (functions, locations, mappings) and for one reused Sample message;
 // the top level is walked by hand so that samples can be resolved in a second
 // pass once every table is known, without keeping a million messages alive.
+#include <algorithm>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -339,66 +342,107 @@ private:
         locations_.clear();
     }
 
-    // The number of location ids over all samples, so that the largest array
-    // is allocated once (a cheap scan: one byte test per packed varint byte).
-    size_t countLocationIds() const {
-        size_t total = 0;
-        for (const Span& sp : samples_) {
-            WireReader r(sp.data, sp.size);
+    // Exact offsets of every sample's location ids and labels (a cheap scan:
+    // one byte test per packed varint byte), so that the arrays are allocated
+    // once and several workers can fill disjoint parts of them.
+    void computeOffsets() {
+        const size_t n = samples_.size();
+        d_.locStart.assign(n + 1, 0);
+        d_.labelStart.assign(n + 1, 0);
+        uint64_t locs = 0, labels = 0;
+        for (size_t i = 0; i < n; ++i) {
+            WireReader r(samples_[i].data, samples_[i].size);
             while (!r.done()) {
                 const uint64_t tag = r.varint();
                 if (tag == ((1 << 3) | 2)) {
                     const Span packed = r.bytes(1);
-                    for (size_t k = 0; k < packed.size; ++k) total += (packed.data[k] & 0x80) == 0;
+                    for (size_t k = 0; k < packed.size; ++k) locs += (packed.data[k] & 0x80) == 0;
                 } else if (tag == ((1 << 3) | 0)) {
                     r.varint();
-                    ++total;
+                    ++locs;
+                } else if (tag == ((3 << 3) | 2)) {
+                    r.bytes(3);
+                    ++labels;
                 } else {
                     r.skip(tag & 7, static_cast<uint32_t>(tag >> 3));
                 }
             }
+            d_.locStart[i + 1] = locs;
+            d_.labelStart[i + 1] = labels;
         }
-        return total;
+    }
+
+    // Decodes samples [begin, end) into the preallocated arrays. Returns the
+    // first error as (sample index, message); index n when there was none.
+    std::pair<size_t, std::string> decodeRange(size_t begin, size_t end, bool reportProgress) {
+        const size_t n = samples_.size();
+        const size_t types = d_.sampleTypes.size();
+        pb::Sample s;
+        size_t i = begin;
+        try {
+            for (; i < end; ++i) {
+                if ((i & 0x3fff) == 0) {
+                    if (cancelled_.load(std::memory_order_relaxed)) return {n, {}};
+                    if (reportProgress && options_.progress &&
+                        !options_.progress(0.3 + 0.7 * double(i - begin) / double(end - begin))) {
+                        cancelled_ = true;
+                        return {n, {}};
+                    }
+                }
+                parse(s, samples_[i], "sample");
+                if (static_cast<size_t>(s.value_size()) != types) {
+                    return {i, "sample " + std::to_string(i) + " has " +
+                                   std::to_string(s.value_size()) + " values but " +
+                                   std::to_string(types) + " sample types"};
+                }
+                LocId* out = d_.sampleLocs.data() + d_.locStart[i];
+                for (uint64_t id : s.location_id()) {
+                    const uint32_t l = locationIds_.find(id);
+                    if (l == IdMap::kMissing)
+                        return {i, "sample " + std::to_string(i) + " refers to unknown location " +
+                                       std::to_string(id)};
+                    *out++ = LocId{l};
+                }
+                std::copy(s.value().begin(), s.value().end(), d_.values.data() + i * types);
+                Label* lout = d_.labels.data() + d_.labelStart[i];
+                for (const auto& lb : s.label()) {
+                    const std::string where = "a label of sample " + std::to_string(i);
+                    Label& l = *lout++;
+                    l.key = str(lb.key(), where);
+                    l.str = str(lb.str(), where);
+                    l.num = lb.num();
+                    l.numUnit = str(lb.num_unit(), where);
+                }
+            }
+        } catch (const FormatError& e) {
+            return {i, "sample " + std::to_string(i) + ": " + e.what()};
+        }
+        return {n, {}};
     }
 
     void decodeSamples() {
         const size_t n = samples_.size();
-        const size_t types = d_.sampleTypes.size();
-        d_.locStart.reserve(n + 1);
-        d_.labelStart.reserve(n + 1);
-        d_.values.reserve(n * types);
-        d_.sampleLocs.reserve(countLocationIds());
-        pb::Sample s;
-        for (size_t i = 0; i < n; ++i) {
-            if (options_.progress && (i & 0xffff) == 0 &&
-                !options_.progress(0.3 + 0.7 * static_cast<double>(i) / static_cast<double>(n)))
-                throw Cancelled("cancelled");
-            parse(s, samples_[i], "sample");
-            if (static_cast<size_t>(s.value_size()) != types) {
-                throw FormatError("sample " + std::to_string(i) + " has " +
-                                  std::to_string(s.value_size()) + " values but " +
-                                  std::to_string(types) + " sample types");
-            }
-            for (uint64_t id : s.location_id()) {
-                const uint32_t l = locationIds_.find(id);
-                if (l == IdMap::kMissing)
-                    throw FormatError("sample " + std::to_string(i) +
-                                      " refers to unknown location " + std::to_string(id));
-                d_.sampleLocs.push_back(LocId{l});
-            }
-            d_.locStart.push_back(d_.sampleLocs.size());
-            d_.values.insert(d_.values.end(), s.value().begin(), s.value().end());
-            for (const auto& lb : s.label()) {
-                const std::string where = "a label of sample " + std::to_string(i);
-                Label out;
-                out.key = str(lb.key(), where);
-                out.str = str(lb.str(), where);
-                out.num = lb.num();
-                out.numUnit = str(lb.num_unit(), where);
-                d_.labels.push_back(out);
-            }
-            d_.labelStart.push_back(d_.labels.size());
+        computeOffsets();
+        d_.sampleLocs.resize(d_.locStart[n]);
+        d_.labels.resize(d_.labelStart[n]);
+        d_.values.resize(n * d_.sampleTypes.size());
+        // Two workers on large profiles (the machine this targets has two
+        // cores or more); the first problem by sample order is reported.
+        const size_t workers = n >= 200000 && std::thread::hardware_concurrency() > 1 ? 2 : 1;
+        std::vector<std::pair<size_t, std::string>> results(workers);
+        if (workers == 1) {
+            results[0] = decodeRange(0, n, true);
+        } else {
+            const size_t mid = n / 2;
+            std::thread other([&] { results[1] = decodeRange(mid, n, false); });
+            results[0] = decodeRange(0, mid, true);
+            other.join();
         }
+        if (cancelled_) throw Cancelled("cancelled");
+        const auto first =
+            std::min_element(results.begin(), results.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+        if (first->first < n || !first->second.empty()) throw FormatError(first->second);
         samples_.clear();
         samples_.shrink_to_fit();
     }
@@ -415,6 +459,7 @@ private:
     std::vector<pb::Location> locations_;
     std::vector<pb::Function> functions_;
     IdMap mappingIds_, functionIds_, locationIds_;
+    std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace

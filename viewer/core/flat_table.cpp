@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 #include "merge.h"
 
@@ -37,13 +38,13 @@ void sortFlatRows(FlatTable& t, SortOrder order) {
     });
 }
 
-FlatTable computeFlatTable(const Profile& p, const AnalysisOptions& o, SortOrder order) {
-    const NodeMap nodes(p, o.nodes);
-    const size_t n = nodes.size();
-    std::vector<int64_t> flat(n, 0), cum(n, 0);
-    std::vector<uint32_t> seen(n, 0);  // sample stamp, to count a node once per sample
-    const size_t si = o.sampleIndex;
-    for (size_t s = 0; s < p.sampleCount(); ++s) {
+namespace {
+
+// Accumulates flat and cum per node over samples [begin, end).
+void accumulate(const Profile& p, const NodeMap& nodes, size_t si, size_t begin, size_t end,
+                std::vector<int64_t>& flat, std::vector<int64_t>& cum) {
+    std::vector<uint32_t> seen(nodes.size(), 0);  // sample stamp: count a node once per sample
+    for (size_t s = begin; s < end; ++s) {
         const int64_t w = p.sampleValue(s, si);
         if (w == 0) continue;
         const uint32_t stamp = static_cast<uint32_t>(s + 1);
@@ -58,6 +59,29 @@ FlatTable computeFlatTable(const Profile& p, const AnalysisOptions& o, SortOrder
             }
         }
         if (!locs.empty()) flat[nodes.nodesOf(locs.front()).front()] += w;
+    }
+}
+
+}  // namespace
+
+FlatTable computeFlatTable(const Profile& p, const AnalysisOptions& o, SortOrder order) {
+    const NodeMap nodes(p, o.nodes);
+    const size_t n = nodes.size();
+    const size_t si = o.sampleIndex;
+    const size_t samples = p.sampleCount();
+    std::vector<int64_t> flat(n, 0), cum(n, 0);
+    if (samples >= 200000 && std::thread::hardware_concurrency() > 1) {
+        // Two workers, each with its own accumulators, summed at the end.
+        std::vector<int64_t> flat2(n, 0), cum2(n, 0);
+        std::thread other([&] { accumulate(p, nodes, si, samples / 2, samples, flat2, cum2); });
+        accumulate(p, nodes, si, 0, samples / 2, flat, cum);
+        other.join();
+        for (size_t i = 0; i < n; ++i) {
+            flat[i] += flat2[i];
+            cum[i] += cum2[i];
+        }
+    } else {
+        accumulate(p, nodes, si, 0, samples, flat, cum);
     }
     FlatTable t;
     t.sampleType = p.sampleTypeName(si);

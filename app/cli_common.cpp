@@ -71,6 +71,7 @@ AnalysisOptions analysisOptions(const Profile& p, const CliArgs& args,
     o.nodes.granularity = parseGranularity(args.value("--granularity", defaultGranularity));
     o.nodes.trimPath = args.value("--trim-path", "");
     o.nodes.sourcePaths = args.values("--source-path");
+    o.total = computeTotal(p, o.sampleIndex);  // before filters, like pprof
     return o;
 }
 
@@ -91,7 +92,7 @@ int runGuarded(const std::function<int()>& body) {
 }
 
 std::string reportHeader(const Profile& p, const std::vector<std::string>& paths,
-                         size_t sampleIndex) {
+                         size_t sampleIndex, std::optional<int64_t> reportTotal) {
     std::string h;
     // Like pprof: the main binary's name when the profile has mappings.
     const auto& maps = p.data().mappings;
@@ -117,7 +118,7 @@ std::string reportHeader(const Profile& p, const std::vector<std::string>& paths
     if (d.durationNanos != 0) {
         h += "Duration: " + scaledLabel(d.durationNanos, "nanoseconds", "minimum");
         if (!p.sampleTypes().empty()) {
-            const int64_t total = computeTotal(p, sampleIndex);
+            const int64_t total = reportTotal ? *reportTotal : computeTotal(p, sampleIndex);
             if (p.sampleUnit(sampleIndex) == "nanoseconds") {
                 h += ", Total samples = " + scaledLabel(total, "nanoseconds", "minimum") + " (" +
                      percentage(total, d.durationNanos) + ")";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,8 @@ core::AnalysisOptions analysisOptions(const core::Profile& p, const CliArgs& arg
 int runGuarded(const std::function<int()>& body);
 
 // Text header like pprof's: File/Type/Time/Duration lines.
+// `total` is the report total (pprof's, taken before filtering).
 std::string reportHeader(const core::Profile& p, const std::vector<std::string>& paths,
-                         size_t sampleIndex);
+                         size_t sampleIndex, std::optional<int64_t> total = std::nullopt);
 
 }  // namespace embers::app

@@ -34,7 +34,7 @@ int verbPeek(int argc, char** argv, int first) {
         }
         const std::string unit = chooseOutputUnit(minValue, r.total, r.unit);
         auto fmt = [&](int64_t v) { return scaledLabel(v, r.unit, unit); };
-        std::cout << reportHeader(*p, files, o.sampleIndex);
+        std::cout << reportHeader(*p, files, o.sampleIndex, o.total);
         std::cout << "Showing nodes accounting for " << fmt(r.total) << " total\n";
         const std::string rule(60, '-');
         char buf[256];

@@ -35,7 +35,7 @@ void printText(const FlatTable& t, size_t shown, const Profile& p,
     }
     const std::string unit = chooseOutputUnit(minValue, t.total, t.unit);
     auto fmt = [&](int64_t v) { return scaledLabel(v, t.unit, unit); };
-    std::cout << reportHeader(p, paths, sampleIndex);
+    std::cout << reportHeader(p, paths, sampleIndex, t.total);
     std::cout << "Showing nodes accounting for " << fmt(shownFlat) << ", "
               << trimmed(percentage(shownFlat, t.total)) << " of " << fmt(t.total) << " total\n";
     if (shown < t.rows.size())

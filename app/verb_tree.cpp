@@ -76,7 +76,7 @@ int verbTree(int argc, char** argv, int first) {
             if (v > 0 && (minValue == 0 || v < minValue)) minValue = v;
         }
         const std::string unit = chooseOutputUnit(minValue, t.total, t.unit);
-        std::cout << reportHeader(*p, args.positional(), o.sampleIndex);
+        std::cout << reportHeader(*p, args.positional(), o.sampleIndex, o.total);
         char buf[128];
         std::snprintf(buf, sizeof buf, "%10s %6s %10s  %s\n", "total", "total%", "self",
                       t.inverted ? "function (callers below)" : "function (callees below)");

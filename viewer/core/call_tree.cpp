@@ -14,7 +14,7 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
     CallTree t;
     t.sampleType = p.sampleTypeName(o.sampleIndex);
     t.unit = p.sampleUnit(o.sampleIndex);
-    t.total = computeTotal(p, o.sampleIndex);
+    t.total = o.total ? *o.total : computeTotal(p, o.sampleIndex);
     t.inverted = direction == TreeDirection::BottomUp;
     t.tree.push_back({});
     // (parent tree index, report node) -> child tree index
@@ -37,6 +37,7 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
         if (t.inverted) std::reverse(path.begin(), path.end());
         uint32_t cur = 0, first = 0;
         t.tree[0].total += w;
+        if (w < 0) t.tree[0].negative += w;
         for (uint32_t node : path) {
             const uint64_t key = (uint64_t(cur) << 32) | node;
             auto [it, inserted] = childOf.emplace(key, static_cast<uint32_t>(t.tree.size()));
@@ -50,6 +51,7 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
             cur = it->second;
             if (first == 0) first = cur;
             t.tree[cur].total += w;
+            if (w < 0) t.tree[cur].negative += w;
         }
         // Self belongs to the leaf function: the deepest node top-down, the
         // first one below the root when inverted.

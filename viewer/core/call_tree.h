@@ -18,6 +18,7 @@ struct CallTreeNode {
     uint32_t parent = 0;  // tree index of the parent; root: itself
     int64_t self = 0;
     int64_t total = 0;
+    int64_t negative = 0;            // sum of the negative values in total (a diff's base)
     std::vector<uint32_t> children;  // tree indices, by |total| descending
 };
 

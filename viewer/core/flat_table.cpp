@@ -86,7 +86,7 @@ FlatTable computeFlatTable(const Profile& p, const AnalysisOptions& o, SortOrder
     FlatTable t;
     t.sampleType = p.sampleTypeName(si);
     t.unit = p.sampleUnit(si);
-    t.total = computeTotal(p, si);
+    t.total = o.total ? *o.total : computeTotal(p, si);
     t.nodes = nodes.nodes();
     for (uint32_t i = 0; i < n; ++i)
         if (flat[i] != 0 || cum[i] != 0) t.rows.push_back({i, flat[i], cum[i]});

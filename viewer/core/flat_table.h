@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,10 @@ namespace embers::core {
 struct AnalysisOptions {
     size_t sampleIndex = 0;
     NodeOptions nodes;
+    // pprof takes the report total before filtering (percentages are of the
+    // whole profile): set this to computeTotal() of the unfiltered profile.
+    // When unset the total of the profile analysed is used.
+    std::optional<int64_t> total;
 };
 
 // Sum of |value| over samples; in a diff (samples labelled pprof::base)

@@ -71,7 +71,8 @@ void ProfileSession::open(const QString& path) {
     watcher->setFuture(QtConcurrent::run([this, path, flag]() -> LoadOutcome {
         DecodeOptions o;
         o.progress = [this, flag](double f) {
-            QMetaObject::invokeMethod(this, [this, f] { emit progress(f); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, f] { emit progress(f); }, Qt::QueuedConnection);
             return !flag->load();
         };
         try {
@@ -131,7 +132,8 @@ void ProfileSession::startAnalysis() {
     watcher->setFuture(QtConcurrent::run([this, raw, options, cachedBase, flag, name]() {
         AnalysisOutcome out;
         auto keepGoing = [this, flag](double f) {
-            QMetaObject::invokeMethod(this, [this, f] { emit progress(f); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, f] { emit progress(f); }, Qt::QueuedConnection);
             return !flag->load();
         };
         try {
@@ -154,6 +156,7 @@ void ProfileSession::startAnalysis() {
                     ? p->defaultSampleIndex()
                     : size_t(options.sampleIndex);
             r->analysis.nodes.granularity = options.granularity;
+            r->analysis.total = computeTotal(*p, r->analysis.sampleIndex);
             p = applyFilters(p, options.filters, &r->warnings);
             if (flag->load()) throw Cancelled("cancelled");
             r->profile = p;

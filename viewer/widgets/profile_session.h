@@ -36,11 +36,11 @@ struct ViewOptions {
 struct AnalysisResult {
     quint64 generation = 0;
     ViewOptions options;
-    core::AnalysisOptions analysis;     // resolved sample index etc.
-    core::ProfilePtr profile;           // after diff and filters
+    core::AnalysisOptions analysis;                // resolved sample index etc.
+    core::ProfilePtr profile;                      // after diff and filters
     std::shared_ptr<const core::FlatTable> table;  // functions granularity unless asked
     std::shared_ptr<const core::CallTree> tree;    // top-down, functions granularity
-    std::vector<std::string> warnings;  // e.g. "--focus matched no samples"
+    std::vector<std::string> warnings;             // e.g. "--focus matched no samples"
     bool isDiff() const { return !options.diffBasePath.isEmpty(); }
 };
 

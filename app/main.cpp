@@ -18,13 +18,18 @@ constexpr Verb kVerbs[] = {
     {"info", embers::app::verbInfo}, {"convert", embers::app::verbConvert},
 };
 
+bool isVerb(std::string_view name) {
+    for (const Verb& v : kVerbs)
+        if (name == v.name) return true;
+    return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        embers::app::printUsage(false);
-        return 0;
-    }
+    // No verb: the desktop app, with any arguments as files to open.
+    if (argc < 2 || (argv[1][0] != '-' && !isVerb(argv[1]) && std::string_view(argv[1]) != "help"))
+        return embers::app::runGui(argc, argv);
     const std::string_view verb = argv[1];
     if (verb == "help" || verb == "--help" || verb == "-h") {
         embers::app::printUsage(true);

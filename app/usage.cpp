@@ -7,7 +7,8 @@ namespace embers::app {
 void printUsage(bool full) {
     std::cout << R"(embers - capture and explore pprof profiles
 
-Usage: embers VERB [options]
+Usage: embers [FILE...]          open the desktop viewer
+       embers VERB [options]
 
 Verbs:
   top FILE...       flat/cum table per function, file or line (like pprof -top)
@@ -17,6 +18,8 @@ Verbs:
   info FILE         sample types, period, time, duration, counts, mappings
   convert IN... -o OUT.pb.gz
                     write (and merge) profiles in the pprof format
+  flame FILE -o OUT.svg|OUT.png
+                    render a flame graph without a display
   help              this text, with every option
 )";
     if (!full) {
@@ -42,6 +45,8 @@ list:     --source-path DIR (repeatable)  --trim-path PREFIX  --format text|json
 tree:     --max-depth N  --inverted  --format text|json
 info:     --format text|json
 convert:  -o OUT.pb.gz (required)
+flame:    -o OUT.svg|OUT.png (required)  --width W (default 1600)  --flame (root at the bottom)
+          and the filters and --sample-index above
 
 Exit codes: 0 ok, 1 usage error, 2 unreadable or invalid input.
 )";

@@ -10,6 +10,10 @@ int verbPeek(int argc, char** argv, int first);
 int verbTree(int argc, char** argv, int first);
 int verbInfo(int argc, char** argv, int first);
 int verbConvert(int argc, char** argv, int first);
+int verbFlame(int argc, char** argv, int first);
+
+// The desktop viewer; argv[1..] are files to open.
+int runGui(int argc, char** argv);
 
 void printUsage(bool full);
 

@@ -14,7 +14,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
   qt6-qpa-plugins libxkbcommon-x11-0
   # tests: the Go peer and `go tool pprof` as oracle, Xvfb for screenshots
-  golang-go openssl xvfb xauth
+  golang-go openssl xvfb xauth time
 )
 
 missing=()

@@ -10,5 +10,5 @@ function(embers_add_test name)
     add_test(NAME ${name} COMMAND ${name})
     set_tests_properties(${name} PROPERTIES
         TIMEOUT 300
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;EMBERS_TEST_DATA=${PROJECT_SOURCE_DIR}/tests/data;EMBERS_BIN=$<TARGET_FILE:embers>")
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;EMBERS_TEST_DATA=${PROJECT_SOURCE_DIR}/tests/data;EMBERS_SAMPLES=${PROJECT_SOURCE_DIR}/resources/samples;EMBERS_BIN=$<TARGET_FILE:embers>")
 endfunction()

@@ -53,10 +53,14 @@ std::string xmlEscape(const std::string& s) {
 }  // namespace
 
 Rgb flameColor(const std::string& functionName) {
+    // Hue and saturation from the package, so code of one package stays one
+    // colour family across profiles; lightness from the function, so that
+    // neighbouring frames of the same package are told apart.
     const uint32_t h = fnv1a(packageOf(functionName));
-    const double hue = double(h % 50);                         // red .. yellow-orange
-    const double sat = 0.62 + double((h >> 8) % 25) / 100;     // 0.62 .. 0.86
-    const double light = 0.58 + double((h >> 16) % 14) / 100;  // 0.58 .. 0.71
+    const uint32_t f = fnv1a(functionName);
+    const double hue = double(h % 50);                      // red .. yellow-orange
+    const double sat = 0.62 + double((h >> 8) % 25) / 100;  // 0.62 .. 0.86
+    const double light = 0.56 + double(f % 17) / 100;       // 0.56 .. 0.72
     return hsl(hue, sat, light);
 }
 

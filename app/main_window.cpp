@@ -1,0 +1,262 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+#include "profile_tab.h"
+#include "widgets/profile_session.h"
+
+namespace embers::app {
+
+namespace {
+
+constexpr int kMaxRecent = 10;
+const char* kProfileFilter =
+    "Profiles (*.pb.gz *.pb *.pprof *.prof *.gz *.folded *.txt);;All files (*)";
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setAcceptDrops(true);
+    tabs_ = new QTabWidget;
+    tabs_->setTabsClosable(true);
+    tabs_->setMovable(true);
+    tabs_->setDocumentMode(true);
+    connect(tabs_, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
+    connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::updateTitle);
+
+    welcome_ = new QWidget;
+    auto* wl = new QVBoxLayout(welcome_);
+    wl->setContentsMargins(60, 50, 60, 50);
+    auto* heading =
+        new QLabel(tr("<h2>Embers</h2><p>Open a pprof profile (<tt>.pb.gz</tt>), "
+                      "folded stacks or a goroutine dump, or drop files here.</p>"));
+    heading->setTextFormat(Qt::RichText);
+    auto* openButton = new QPushButton(tr("Open a profile…"));
+    openButton->setMaximumWidth(220);
+    welcomeRecent_ = new QListWidget;
+    welcomeRecent_->setMaximumWidth(700);
+    connect(openButton, &QPushButton::clicked, this, &MainWindow::openDialog);
+    connect(welcomeRecent_, &QListWidget::itemActivated, this,
+            [this](QListWidgetItem* item) { openFiles({item->data(Qt::UserRole).toString()}); });
+    wl->addWidget(heading);
+    wl->addWidget(openButton);
+    wl->addSpacing(20);
+    wl->addWidget(new QLabel(tr("Recent profiles:")));
+    wl->addWidget(welcomeRecent_, 1);
+
+    stack_ = new QStackedWidget;
+    stack_->addWidget(welcome_);
+    stack_->addWidget(tabs_);
+    setCentralWidget(stack_);
+
+    buildMenus();
+    statusBar()->showMessage(tr("Ready"), 2000);
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1280, 800);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    rebuildRecentMenu();
+    updateTitle();
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("&Compare with…"), QKeySequence(tr("Ctrl+D")), this,
+                    &MainWindow::compareDialog);
+    file->addSeparator();
+    file->addAction(tr("Export Flame Graph…"), QKeySequence(tr("Ctrl+E")), this,
+                    &MainWindow::exportFlame);
+    file->addAction(tr("Export Top Table as CSV…"), this, &MainWindow::exportTable);
+    file->addSeparator();
+    file->addAction(tr("Close Tab"), QKeySequence::Close, this,
+                    [this] { closeTab(tabs_->currentIndex()); });
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Find in Flame Graph"), QKeySequence::Find, this, [this] {
+        if (ProfileTab* t = currentTab()) t->focusSearch();
+    });
+    view->addAction(tr("Next Tab"), QKeySequence(tr("Ctrl+Tab")), this, [this] {
+        if (tabs_->count()) tabs_->setCurrentIndex((tabs_->currentIndex() + 1) % tabs_->count());
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence::HelpContents, this,
+                    &MainWindow::showShortcuts);
+    help->addAction(tr("&About Embers"), this, &MainWindow::showAbout);
+}
+
+ProfileTab* MainWindow::currentTab() const {
+    return qobject_cast<ProfileTab*>(tabs_->currentWidget());
+}
+
+void MainWindow::openFiles(const QStringList& paths) {
+    for (const QString& path : paths) {
+        auto* tab = new ProfileTab;
+        const int index = tabs_->addTab(tab, QFileInfo(path).fileName());
+        tabs_->setTabToolTip(index, path);
+        tabs_->setCurrentIndex(index);
+        stack_->setCurrentWidget(tabs_);
+        connect(tab, &ProfileTab::titleChanged, this, [this, tab] {
+            tabs_->setTabText(tabs_->indexOf(tab), tab->title());
+            updateTitle();
+        });
+        connect(tab, &ProfileTab::failedToOpen, this, [this, path](const QString& m) {
+            statusBar()->showMessage(m, 10000);
+            (void)path;
+        });
+        connect(tab->session(), &widgets::ProfileSession::loaded, this,
+                [this, path] { addRecent(QFileInfo(path).absoluteFilePath()); });
+        tab->open(path);
+    }
+    updateTitle();
+}
+
+void MainWindow::openDialog() {
+    QSettings settings;
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Open profiles"), settings.value(QStringLiteral("lastDir")).toString(),
+        tr(kProfileFilter));
+    if (paths.isEmpty()) return;
+    settings.setValue(QStringLiteral("lastDir"), QFileInfo(paths.front()).absolutePath());
+    openFiles(paths);
+}
+
+void MainWindow::compareDialog() {
+    ProfileTab* tab = currentTab();
+    if (!tab) return;
+    const QString base = QFileDialog::getOpenFileName(
+        this, tr("Compare with a base profile"), QFileInfo(tab->session()->path()).absolutePath(),
+        tr(kProfileFilter));
+    if (!base.isEmpty()) tab->compareWith(base);
+}
+
+void MainWindow::exportFlame() {
+    ProfileTab* tab = currentTab();
+    if (!tab) return;
+    const QString suggested = QFileInfo(tab->session()->path()).completeBaseName() + ".svg";
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export flame graph"), suggested,
+                                                      tr("SVG (*.svg);;PNG (*.png)"));
+    if (path.isEmpty()) return;
+    const QString err = tab->exportFlameGraph(path);
+    if (err.isEmpty())
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+    else
+        QMessageBox::warning(this, tr("Export failed"), err);
+}
+
+void MainWindow::exportTable() {
+    ProfileTab* tab = currentTab();
+    if (!tab) return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export top table"), QFileInfo(tab->session()->path()).completeBaseName() + ".csv",
+        tr("CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    const QString err = tab->exportTable(path);
+    if (err.isEmpty())
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+    else
+        QMessageBox::warning(this, tr("Export failed"), err);
+}
+
+void MainWindow::closeTab(int index) {
+    if (index < 0) return;
+    QWidget* w = tabs_->widget(index);
+    tabs_->removeTab(index);
+    w->deleteLater();
+    if (tabs_->count() == 0) stack_->setCurrentWidget(welcome_);
+    updateTitle();
+}
+
+void MainWindow::updateTitle() {
+    ProfileTab* tab = currentTab();
+    setWindowTitle(tab ? tr("%1 — Embers").arg(tab->title()) : tr("Embers"));
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue(QStringLiteral("recentFiles"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+    recentMenu_->clear();
+    welcomeRecent_->clear();
+    for (const QString& path : recent) {
+        QAction* a = recentMenu_->addAction(QFileInfo(path).fileName());
+        a->setToolTip(path);
+        connect(a, &QAction::triggered, this, [this, path] { openFiles({path}); });
+        auto* item = new QListWidgetItem(
+            QStringLiteral("%1    —    %2").arg(QFileInfo(path).fileName(), path));
+        item->setData(Qt::UserRole, path);
+        welcomeRecent_->addItem(item);
+    }
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::showShortcuts() {
+    QMessageBox::information(
+        this, tr("Keyboard shortcuts"),
+        tr("<table cellpadding=3>"
+           "<tr><td><b>Ctrl+O</b></td><td>Open profiles</td></tr>"
+           "<tr><td><b>Ctrl+D</b></td><td>Compare with a base profile</td></tr>"
+           "<tr><td><b>Ctrl+E</b></td><td>Export the flame graph (SVG or PNG)</td></tr>"
+           "<tr><td><b>Ctrl+F</b></td><td>Search the flame graph (regular expression)</td></tr>"
+           "<tr><td><b>Click</b></td><td>Zoom into a frame and select its function</td></tr>"
+           "<tr><td><b>Esc, Backspace</b></td><td>Back to the previous zoom</td></tr>"
+           "<tr><td><b>Ctrl+Wheel</b></td><td>Zoom the flame graph around the cursor</td></tr>"
+           "<tr><td><b>Enter</b></td><td>Apply a filter field</td></tr>"
+           "<tr><td><b>Ctrl+Tab</b></td><td>Next profile tab</td></tr>"
+           "<tr><td><b>Ctrl+W</b></td><td>Close the profile tab</td></tr>"
+           "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr></table>"));
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(this, tr("About Embers"),
+                       tr("<b>Embers %1</b><p>Capture and explore pprof profiles.</p>")
+                           .arg(QApplication::applicationVersion()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    e->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+    if (e->mimeData()->hasUrls()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+    QStringList paths;
+    for (const QUrl& url : e->mimeData()->urls())
+        if (url.isLocalFile()) paths << url.toLocalFile();
+    if (!paths.isEmpty()) openFiles(paths);
+    e->acceptProposedAction();
+}
+
+}  // namespace embers::app

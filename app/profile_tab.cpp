@@ -1,0 +1,222 @@
+#include "profile_tab.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "widgets/flame_graph_view.h"
+#include "widgets/profile_session.h"
+
+namespace embers::app {
+
+using widgets::ProfileSession;
+
+namespace {
+
+QLineEdit* filterEdit(const QString& placeholder, const QString& tip) {
+    auto* e = new QLineEdit;
+    e->setPlaceholderText(placeholder);
+    e->setToolTip(tip);
+    e->setClearButtonEnabled(true);
+    e->setMinimumWidth(90);
+    return e;
+}
+
+}  // namespace
+
+ProfileTab::ProfileTab(QWidget* parent) : QWidget(parent), session_(new ProfileSession(this)) {
+    flame_ = new widgets::FlameGraphView(session_);
+    views_ = new QTabWidget;
+    views_->setDocumentMode(true);
+    views_->addTab(flame_, tr("Flame graph"));
+
+    busyBar_ = new QWidget;
+    busyText_ = new QLabel;
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1000);
+    progress_->setTextVisible(false);
+    progress_->setMaximumHeight(14);
+    cancel_ = new QPushButton(tr("Cancel"));
+    auto* busyLayout = new QHBoxLayout(busyBar_);
+    busyLayout->setContentsMargins(8, 2, 8, 2);
+    busyLayout->addWidget(busyText_);
+    busyLayout->addWidget(progress_, 1);
+    busyLayout->addWidget(cancel_);
+    busyBar_->hide();
+
+    banner_ = new QLabel;
+    banner_->setWordWrap(true);
+    banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    banner_->setStyleSheet(
+        QStringLiteral("QLabel { background: #fdecea; color: #611a15; padding: 6px 10px; "
+                       "border-bottom: 1px solid #f5c6cb; }"));
+    banner_->hide();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(buildToolbar());
+    layout->addWidget(busyBar_);
+    layout->addWidget(banner_);
+    layout->addWidget(views_, 1);
+
+    connect(cancel_, &QPushButton::clicked, session_, &ProfileSession::cancel);
+    connect(session_, &ProfileSession::busyChanged, this, &ProfileTab::onBusyChanged);
+    connect(session_, &ProfileSession::progress, this,
+            [this](double f) { progress_->setValue(int(f * 1000)); });
+    connect(session_, &ProfileSession::loaded, this, &ProfileTab::onLoaded);
+    connect(session_, &ProfileSession::analysisReady, this, &ProfileTab::onAnalysisReady);
+    connect(session_, &ProfileSession::failed, this, [this](const QString& m) {
+        showError(m);
+        if (!everLoaded_) emit failedToOpen(m);
+    });
+}
+
+QWidget* ProfileTab::buildToolbar() {
+    auto* bar = new QWidget;
+    bar->setObjectName(QStringLiteral("profileToolbar"));
+    sampleType_ = new QComboBox;
+    sampleType_->setToolTip(tr("Sample type (e.g. cpu, inuse_space, alloc_objects)"));
+    sampleType_->setMinimumContentsLength(12);
+    focus_ =
+        filterEdit(tr("focus"), tr("Keep samples with a frame matching this regex (pprof -focus)"));
+    ignore_ = filterEdit(tr("ignore"),
+                         tr("Drop samples with a frame matching this regex (pprof -ignore)"));
+    hide_ =
+        filterEdit(tr("hide"), tr("Remove frames matching this regex from stacks (pprof -hide)"));
+    show_ = filterEdit(tr("show"), tr("Keep only frames matching this regex (pprof -show)"));
+    tagFocus_ =
+        filterEdit(tr("tag focus key=re"),
+                   tr("Keep samples whose label matches, e.g. worker=alpha (pprof -tagfocus)"));
+    tagIgnore_ = filterEdit(tr("tag ignore key=re"),
+                            tr("Drop samples whose label matches (pprof -tagignore)"));
+    compare_ = new QToolButton;
+    compare_->setText(tr("Compare with…"));
+    compare_->setToolTip(tr("Show the difference against a base profile (pprof -diff_base)"));
+    diffLabel_ = new QLabel;
+
+    auto* l = new QHBoxLayout(bar);
+    l->setContentsMargins(6, 4, 6, 4);
+    l->addWidget(new QLabel(tr("Sample:")));
+    l->addWidget(sampleType_);
+    l->addSpacing(8);
+    for (QLineEdit* e : {focus_, ignore_, hide_, show_, tagFocus_, tagIgnore_}) {
+        l->addWidget(e, 1);
+        connect(e, &QLineEdit::returnPressed, this, &ProfileTab::applyOptions);
+        connect(e, &QLineEdit::textChanged, this, [this, e](const QString& t) {
+            if (t.isEmpty()) applyOptions();  // the clear button applies at once
+            (void)e;
+        });
+    }
+    l->addSpacing(8);
+    l->addWidget(compare_);
+    l->addWidget(diffLabel_);
+    connect(sampleType_, &QComboBox::activated, this, &ProfileTab::applyOptions);
+    connect(compare_, &QToolButton::clicked, this, [this] {
+        if (!session_->options().diffBasePath.isEmpty()) {
+            compareWith({});
+            return;
+        }
+        const QString base = QFileDialog::getOpenFileName(
+            this, tr("Compare with a base profile"), QFileInfo(session_->path()).absolutePath(),
+            tr("Profiles (*.pb.gz *.pb *.pprof *.prof *.folded *.txt);;All files (*)"));
+        if (!base.isEmpty()) compareWith(base);
+    });
+    return bar;
+}
+
+void ProfileTab::open(const QString& path) {
+    session_->open(path);
+}
+
+QString ProfileTab::title() const {
+    QString t = session_->displayName();
+    if (!session_->options().diffBasePath.isEmpty())
+        t += QStringLiteral(" − ") + QFileInfo(session_->options().diffBasePath).fileName();
+    return t;
+}
+
+void ProfileTab::compareWith(const QString& basePath) {
+    widgets::ViewOptions o = session_->options();
+    o.diffBasePath = basePath;
+    session_->setOptions(o);
+    compare_->setText(basePath.isEmpty() ? tr("Compare with…") : tr("Stop comparing"));
+    diffLabel_->setText(
+        basePath.isEmpty()
+            ? QString()
+            : tr("base: %1 (red grew, green shrank)").arg(QFileInfo(basePath).fileName()));
+    emit titleChanged();
+}
+
+void ProfileTab::focusSearch() {
+    views_->setCurrentWidget(flame_);
+    flame_->focusSearch();
+}
+
+void ProfileTab::applyOptions() {
+    widgets::ViewOptions o = session_->options();
+    o.sampleIndex = sampleType_->currentIndex();
+    o.filters.focus = focus_->text().toStdString();
+    o.filters.ignore = ignore_->text().toStdString();
+    o.filters.hide = hide_->text().toStdString();
+    o.filters.show = show_->text().toStdString();
+    o.filters.tagFocus = tagFocus_->text().toStdString();
+    o.filters.tagIgnore = tagIgnore_->text().toStdString();
+    banner_->hide();
+    session_->setOptions(o);
+}
+
+void ProfileTab::onLoaded() {
+    everLoaded_ = true;
+    const auto p = session_->rawProfile();
+    sampleType_->clear();
+    for (size_t i = 0; i < p->valueCount(); ++i)
+        sampleType_->addItem(QString::fromStdString(p->sampleTypeName(i)),
+                             QString::fromStdString(p->sampleUnit(i)));
+    if (p->valueCount() > 0) sampleType_->setCurrentIndex(int(p->defaultSampleIndex()));
+    emit titleChanged();
+}
+
+void ProfileTab::onAnalysisReady() {
+    const auto r = session_->result();
+    if (!r) return;
+    if (!r->warnings.empty()) {
+        QStringList w;
+        for (const auto& s : r->warnings) w << QString::fromStdString(s);
+        showError(w.join(QStringLiteral("; ")));
+    } else {
+        banner_->hide();
+    }
+}
+
+void ProfileTab::onBusyChanged(bool busy, const QString& what) {
+    busyText_->setText(what);
+    progress_->setValue(0);
+    busyBar_->setVisible(busy);
+}
+
+void ProfileTab::showError(const QString& message) {
+    banner_->setText(message);
+    banner_->show();
+}
+
+QString ProfileTab::exportFlameGraph(const QString& path) {
+    return flame_->exportTo(path);
+}
+
+QString ProfileTab::exportTable(const QString& path) {
+    (void)path;
+    return tr("The top table is not available yet.");
+}
+
+}  // namespace embers::app

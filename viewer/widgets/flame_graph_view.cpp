@@ -1,0 +1,162 @@
+#include "flame_graph_view.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QShortcut>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "core/flame_render.h"
+#include "flame_graph_widget.h"
+#include "profile_session.h"
+
+namespace embers::widgets {
+
+using namespace embers::core;
+
+namespace {
+
+// File and first sampled line of each function, for tooltips.
+std::unordered_map<std::string, FunctionSource> functionSources(const Profile& p) {
+    std::unordered_map<std::string, FunctionSource> out;
+    for (const Location& l : p.locations()) {
+        for (const Line& ln : p.lines(l)) {
+            if (ln.function == kNoFunction) continue;
+            const Function& f = p.function(ln.function);
+            auto [it, inserted] = out.try_emplace(std::string(p.str(f.name)));
+            if (inserted) it->second.file = QString::fromUtf8(p.str(f.filename));
+            const qint64 line = f.startLine > 0 ? f.startLine : ln.line;
+            if (line > 0 && (it->second.line == 0 || line < it->second.line))
+                it->second.line = line;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+FlameGraphView::FlameGraphView(ProfileSession* session, QWidget* parent)
+    : QWidget(parent), session_(session) {
+    graph_ = new FlameGraphWidget;
+    scroll_ = new QScrollArea;
+    scroll_->setWidget(graph_);
+    scroll_->setWidgetResizable(true);
+    scroll_->setFrameShape(QFrame::NoFrame);
+
+    back_ = new QToolButton;
+    back_->setText(tr("Back"));
+    back_->setToolTip(tr("Back to the previous zoom (Esc, Backspace)"));
+    back_->setAutoRaise(true);
+    breadcrumb_ = new QLabel;
+    breadcrumb_->setTextFormat(Qt::RichText);
+    breadcrumb_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    breadcrumb_->setMinimumWidth(100);
+    breadcrumb_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    orientation_ = new QToolButton;
+    orientation_->setCheckable(true);
+    orientation_->setAutoRaise(true);
+    orientation_->setText(tr("Flame"));
+    orientation_->setToolTip(tr("Draw the root at the bottom (flame) instead of the top (icicle)"));
+    search_ = new QLineEdit;
+    search_->setPlaceholderText(tr("Search functions (regex, Ctrl+F)"));
+    search_->setClearButtonEnabled(true);
+    search_->setMaximumWidth(320);
+    matches_ = new QLabel;
+    matches_->setMinimumWidth(150);
+
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(4, 2, 4, 2);
+    bar->addWidget(back_);
+    bar->addWidget(breadcrumb_, 1);
+    bar->addWidget(search_);
+    bar->addWidget(matches_);
+    bar->addWidget(orientation_);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(bar);
+    layout->addWidget(scroll_, 1);
+
+    auto* find = new QShortcut(QKeySequence::Find, this);
+    find->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(find, &QShortcut::activated, this, &FlameGraphView::focusSearch);
+    connect(back_, &QToolButton::clicked, graph_, [this] { graph_->back(); });
+    connect(orientation_, &QToolButton::toggled, this, [this](bool on) {
+        graph_->setFlameOrientation(on);
+        if (on) scroll_->verticalScrollBar()->setValue(scroll_->verticalScrollBar()->maximum());
+    });
+    connect(search_, &QLineEdit::textChanged, graph_, &FlameGraphWidget::setSearch);
+    connect(search_, &QLineEdit::returnPressed, graph_, [this] { graph_->setFocus(); });
+    connect(graph_, &FlameGraphWidget::searchChanged, this, [this](int n, double share) {
+        if (search_->text().isEmpty())
+            matches_->clear();
+        else if (n < 0)
+            matches_->setText(tr("invalid expression"));
+        else
+            matches_->setText(tr("%n function(s), %1% of total", "", n)
+                                  .arg(QString::number(share * 100, 'f', share < 0.1 ? 2 : 1)));
+    });
+    connect(graph_, &FlameGraphWidget::zoomChanged, this, &FlameGraphView::updateBreadcrumb);
+    connect(graph_, &FlameGraphWidget::functionClicked, session_, &ProfileSession::selectFunction);
+    connect(session_, &ProfileSession::functionSelected, graph_,
+            &FlameGraphWidget::setSelectedFunction);
+    connect(breadcrumb_, &QLabel::linkActivated, this, [this](const QString& link) {
+        // Links are the number of levels to go back.
+        for (int i = link.toInt(); i > 0; --i) graph_->back();
+    });
+    connect(session_, &ProfileSession::analysisReady, this, &FlameGraphView::onAnalysisReady);
+    updateBreadcrumb();
+}
+
+void FlameGraphView::focusSearch() {
+    search_->setFocus();
+    search_->selectAll();
+}
+
+void FlameGraphView::onAnalysisReady() {
+    const auto r = session_->result();
+    if (!r) return;
+    graph_->setTree(r->tree, functionSources(*r->profile));
+    graph_->setSelectedFunction(session_->selectedFunction());
+    if (!search_->text().isEmpty()) graph_->setSearch(search_->text());
+}
+
+void FlameGraphView::updateBreadcrumb() {
+    const QStringList names = graph_->breadcrumb();
+    QStringList parts;
+    for (int i = 0; i < names.size(); ++i) {
+        const QString name = names[i].toHtmlEscaped();
+        const int up = int(names.size()) - 1 - i;
+        parts << (up == 0 ? QStringLiteral("<b>%1</b>").arg(name)
+                          : QStringLiteral("<a href=\"%1\">%2</a>").arg(up).arg(name));
+    }
+    breadcrumb_->setText(parts.join(QStringLiteral(" › ")));
+    back_->setEnabled(names.size() > 1);
+}
+
+QString FlameGraphView::exportTo(const QString& path, int width) const {
+    const CallTree* tree = graph_->tree();
+    if (!tree) return tr("There is no flame graph to export yet.");
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly))
+        return tr("%1: cannot write the file (%2)").arg(path, out.errorString());
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        FlameSvgOptions o;
+        o.width = width;
+        o.flameOrientation = graph_->flameOrientation();
+        o.title = session_->displayName().toStdString();
+        const std::string svg = renderFlameSvg(*tree, o);
+        out.write(svg.data(), qint64(svg.size()));
+    } else {
+        if (!graph_->renderImage(width).save(&out, "PNG"))
+            return tr("%1: PNG encoding failed").arg(path);
+    }
+    if (!out.commit()) return tr("%1: cannot write the file (%2)").arg(path, out.errorString());
+    return {};
+}
+
+}  // namespace embers::widgets

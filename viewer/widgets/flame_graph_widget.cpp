@@ -1,0 +1,402 @@
+#include "flame_graph_widget.h"
+
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QPainter>
+#include <QToolTip>
+#include <QWheelEvent>
+#include <algorithm>
+#include <cmath>
+
+#include "core/flame_render.h"
+#include "core/units.h"
+
+namespace embers::widgets {
+
+using namespace embers::core;
+
+namespace {
+
+QColor toQColor(Rgb c) {
+    return QColor(c.r, c.g, c.b);
+}
+
+QColor dimmed(const QColor& c) {
+    const int g = (c.red() * 30 + c.green() * 59 + c.blue() * 11) / 100;
+    return QColor((g + 2 * 235) / 3, (g + 2 * 235) / 3, (g + 2 * 235) / 3);
+}
+
+}  // namespace
+
+FlameGraphWidget::FlameGraphWidget(QWidget* parent) : QWidget(parent) {
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    rowHeight_ = std::max(18, fontMetrics().height() + 4);
+}
+
+void FlameGraphWidget::setTree(std::shared_ptr<const CallTree> tree,
+                               std::unordered_map<std::string, FunctionSource> sources) {
+    tree_ = std::move(tree);
+    sources_ = std::move(sources);
+    zoomRoot_ = 0;
+    zoomHistory_.clear();
+    viewStart_ = 0;
+    viewWidth_ = 1;
+    hovered_ = -1;
+    nodeMatches_.clear();
+    matchCount_ = 0;
+    matchShare_ = 0;
+    searching_ = false;
+    setSelectedFunction(selected_);
+    relayout();
+    emit zoomChanged();
+}
+
+void FlameGraphWidget::setFlameOrientation(bool rootAtBottom) {
+    rootAtBottom_ = rootAtBottom;
+    update();
+}
+
+void FlameGraphWidget::zoomTo(uint32_t index) {
+    if (!tree_ || index >= tree_->tree.size()) return;
+    if (index == zoomRoot_ && viewWidth_ == 1) return;
+    zoomHistory_.push_back(zoomRoot_);
+    zoomRoot_ = index;
+    viewStart_ = 0;
+    viewWidth_ = 1;
+    relayout();
+    emit zoomChanged();
+}
+
+bool FlameGraphWidget::back() {
+    if (viewWidth_ < 1) {
+        viewStart_ = 0;
+        viewWidth_ = 1;
+        relayout();
+        emit zoomChanged();
+        return true;
+    }
+    if (zoomHistory_.empty()) return false;
+    zoomRoot_ = zoomHistory_.back();
+    zoomHistory_.pop_back();
+    relayout();
+    emit zoomChanged();
+    return true;
+}
+
+void FlameGraphWidget::resetZoom() {
+    zoomHistory_.clear();
+    zoomRoot_ = 0;
+    viewStart_ = 0;
+    viewWidth_ = 1;
+    relayout();
+    emit zoomChanged();
+}
+
+QStringList FlameGraphWidget::breadcrumb() const {
+    QStringList names;
+    if (!tree_) return names;
+    names << tr("all");
+    for (uint32_t a : layout_.ancestors)
+        if (a != 0)
+            names << QString::fromStdString(tree_->nodes[tree_->tree[a].node].printableName());
+    if (zoomRoot_ != 0)
+        names << QString::fromStdString(tree_->nodes[tree_->tree[zoomRoot_].node].printableName());
+    return names;
+}
+
+bool FlameGraphWidget::setSearch(const QString& pattern) {
+    searching_ = !pattern.isEmpty();
+    matchCount_ = 0;
+    matchShare_ = 0;
+    if (!tree_) return true;
+    nodeMatches_.assign(tree_->nodes.size(), 0);
+    if (searching_) {
+        const QRegularExpression re(pattern, QRegularExpression::CaseInsensitiveOption);
+        if (!re.isValid()) {
+            searching_ = false;
+            update();
+            emit searchChanged(-1, 0);
+            return false;
+        }
+        for (size_t i = 0; i < tree_->nodes.size(); ++i) {
+            if (re.match(QString::fromStdString(tree_->nodes[i].printableName())).hasMatch()) {
+                nodeMatches_[i] = 1;
+                ++matchCount_;
+            }
+        }
+        // Share: matched frames with no matched ancestor.
+        int64_t sum = 0;
+        std::vector<std::pair<uint32_t, bool>> stack{{0, false}};
+        while (!stack.empty()) {
+            auto [i, under] = stack.back();
+            stack.pop_back();
+            const CallTreeNode& n = tree_->tree[i];
+            const bool hit = i != 0 && nodeMatches_[n.node];
+            if (hit && !under) sum += std::llabs(n.total);
+            for (uint32_t c : n.children) stack.push_back({c, under || hit});
+        }
+        const int64_t total = tree_->total != 0 ? tree_->total : tree_->tree[0].total;
+        matchShare_ = total != 0 ? double(sum) / double(std::llabs(total)) : 0;
+    }
+    update();
+    emit searchChanged(matchCount_, matchShare_);
+    return true;
+}
+
+void FlameGraphWidget::setSelectedFunction(const QString& name) {
+    selected_ = name;
+    selectedNode_ = -1;
+    if (tree_ && !name.isEmpty()) {
+        const std::string s = name.toStdString();
+        for (size_t i = 0; i < tree_->nodes.size(); ++i)
+            if (tree_->nodes[i].printableName() == s) selectedNode_ = int(i);
+    }
+    update();
+}
+
+int FlameGraphWidget::rows() const {
+    if (!tree_) return 1;
+    return int(layout_.ancestors.size() + layout_.depth + 1);
+}
+
+int FlameGraphWidget::rowOf(const FlameFrame& f) const {
+    return int(layout_.ancestors.size() + f.depth);
+}
+
+QSize FlameGraphWidget::sizeHint() const {
+    return {900, std::max(200, rows() * rowHeight_)};
+}
+
+void FlameGraphWidget::relayout() {
+    hovered_ = -1;
+    if (!tree_) {
+        layout_ = {};
+    } else {
+        FlameLayoutOptions o;
+        o.zoomRoot = zoomRoot_;
+        o.width = std::max(1, width());
+        o.viewStart = viewStart_;
+        o.viewWidth = viewWidth_;
+        o.minPixels = 1.0;
+        layout_ = layoutFlame(*tree_, o);
+    }
+    setMinimumHeight(rows() * rowHeight_);
+    updateGeometry();
+    update();
+}
+
+QString FlameGraphWidget::nameOf(const FlameFrame& f) const {
+    if (f.merged) return tr("%n small frames", "", int(f.merged));
+    if (f.tree == 0) return tr("all");
+    return QString::fromStdString(tree_->nodes[tree_->tree[f.tree].node].printableName());
+}
+
+void FlameGraphWidget::paintFrames(QPainter& p, const FlameLayout& layout, int width,
+                                   int height) const {
+    const QFontMetrics fm = p.fontMetrics();
+    const bool diff = tree_ && !tree_->tree.empty() && tree_->tree[0].negative != 0;
+    const int nAnc = int(layout.ancestors.size());
+    auto yOf = [&](int row) {
+        return rootAtBottom_ ? height - (row + 1) * rowHeight_ : row * rowHeight_;
+    };
+    auto drawBox = [&](const QRectF& r, QColor fill, const QString& text, bool outline) {
+        p.fillRect(r, fill);
+        if (outline) {
+            p.setPen(QPen(QColor(30, 30, 30), 2));
+            p.drawRect(r.adjusted(1, 1, -1, -1));
+        }
+        if (r.width() > 24) {
+            p.setPen(QColor(20, 20, 20));
+            p.drawText(r.adjusted(4, 0, -2, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                       fm.elidedText(text, Qt::ElideRight, int(r.width()) - 6));
+        }
+    };
+    // Ancestors of the zoom root: full-width, muted.
+    for (int i = 0; i < nAnc; ++i) {
+        const uint32_t a = layout.ancestors[size_t(i)];
+        const QString name =
+            a == 0 ? tr("all")
+                   : QString::fromStdString(tree_->nodes[tree_->tree[a].node].printableName());
+        drawBox(QRectF(0, yOf(i), width, rowHeight_ - 1), QColor(215, 215, 215), name, false);
+    }
+    for (size_t i = 0; i < layout.frames.size(); ++i) {
+        const FlameFrame& f = layout.frames[i];
+        const CallTreeNode& n = tree_->tree[f.tree];
+        const QRectF r(f.x, yOf(nAnc + int(f.depth)), std::max(1.0, f.width - 1.0), rowHeight_ - 1);
+        QColor fill;
+        QString name = nameOf(f);
+        if (f.merged) {
+            fill = QColor(205, 205, 205);
+        } else if (f.tree == 0) {
+            fill = QColor(225, 225, 225);
+        } else if (diff) {
+            fill = toQColor(diffColor(n));
+        } else {
+            fill = toQColor(flameColor(tree_->nodes[n.node].printableName()));
+        }
+        if (searching_ && !f.merged && f.tree != 0) {
+            fill = nodeMatches_[n.node] ? QColor(225, 80, 225) : dimmed(fill);
+        }
+        if (int(i) == hovered_) fill = fill.lighter(112);
+        const bool outline = !f.merged && f.tree != 0 && int(n.node) == selectedNode_;
+        drawBox(r, fill, name, outline);
+    }
+}
+
+void FlameGraphWidget::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.fillRect(rect(), palette().base());
+    if (!tree_) {
+        p.setPen(palette().text().color());
+        p.drawText(rect(), Qt::AlignCenter, tr("No profile"));
+        return;
+    }
+    paintFrames(p, layout_, width(), height());
+}
+
+QImage FlameGraphWidget::renderImage(int width) const {
+    FlameLayout layout = layout_;
+    if (tree_ && width != this->width()) {
+        FlameLayoutOptions o;
+        o.zoomRoot = zoomRoot_;
+        o.width = width;
+        o.viewStart = viewStart_;
+        o.viewWidth = viewWidth_;
+        layout = layoutFlame(*tree_, o);
+    }
+    const int h = int(layout.ancestors.size() + layout.depth + 1) * rowHeight_;
+    QImage img(width, std::max(h, rowHeight_), QImage::Format_ARGB32_Premultiplied);
+    img.fill(Qt::white);
+    if (!tree_) return img;
+    QPainter p(&img);
+    p.setFont(font());
+    paintFrames(p, layout, width, img.height());
+    return img;
+}
+
+void FlameGraphWidget::resizeEvent(QResizeEvent*) {
+    relayout();
+}
+
+const FlameFrame* FlameGraphWidget::frameAt(const QPoint& pos) const {
+    if (!tree_) return nullptr;
+    int row = rootAtBottom_ ? (height() - pos.y()) / rowHeight_ : pos.y() / rowHeight_;
+    const int depth = row - int(layout_.ancestors.size());
+    if (depth < 0) return nullptr;
+    for (const FlameFrame& f : layout_.frames)
+        if (int(f.depth) == depth && pos.x() >= f.x && pos.x() < f.x + std::max(1.0, f.width))
+            return &f;
+    return nullptr;
+}
+
+QString FlameGraphWidget::tooltipFor(const FlameFrame& f) const {
+    const CallTreeNode& n = tree_->tree[f.tree];
+    const std::string& unit = tree_->unit;
+    auto fmt = [&](int64_t v) { return QString::fromStdString(scaledLabel(v, unit, "minimum")); };
+    auto pct = [](int64_t v, int64_t total) {
+        return QString::fromStdString(percentage(v, total)).trimmed();
+    };
+    const int64_t total = tree_->total != 0 ? tree_->total : tree_->tree[0].total;
+    QString html = QStringLiteral("<b>%1</b><br>").arg(nameOf(f).toHtmlEscaped());
+    if (f.merged) {
+        html += tr("total %1 (%2 of all)").arg(fmt(f.value), pct(f.value, total));
+        return html;
+    }
+    html += tr("self %1, total %2").arg(fmt(n.self), fmt(n.total)) + "<br>";
+    html += tr("%1 of all, %2 of the zoomed frame")
+                .arg(pct(n.total, total), pct(n.total, layout_.rootValue));
+    if (n.negative != 0)
+        html += "<br>" + tr("new %1, base %2").arg(fmt(n.total - n.negative), fmt(-n.negative));
+    if (f.tree != 0) {
+        auto it = sources_.find(tree_->nodes[n.node].printableName());
+        if (it != sources_.end() && !it->second.file.isEmpty())
+            html += "<br><i>" + it->second.file.toHtmlEscaped() +
+                    (it->second.line > 0 ? QStringLiteral(":%1").arg(it->second.line) : QString()) +
+                    "</i>";
+    }
+    return html;
+}
+
+bool FlameGraphWidget::event(QEvent* e) {
+    if (e->type() == QEvent::ToolTip) {
+        auto* he = static_cast<QHelpEvent*>(e);
+        if (const FlameFrame* f = frameAt(he->pos()))
+            QToolTip::showText(he->globalPos(), tooltipFor(*f), this);
+        else
+            QToolTip::hideText();
+        return true;
+    }
+    return QWidget::event(e);
+}
+
+void FlameGraphWidget::mouseMoveEvent(QMouseEvent* e) {
+    const FlameFrame* f = frameAt(e->position().toPoint());
+    const int idx = f ? int(f - layout_.frames.data()) : -1;
+    if (idx != hovered_) {
+        hovered_ = idx;
+        setCursor(f ? Qt::PointingHandCursor : Qt::ArrowCursor);
+        update();
+    }
+}
+
+void FlameGraphWidget::leaveEvent(QEvent*) {
+    hovered_ = -1;
+    update();
+}
+
+void FlameGraphWidget::mousePressEvent(QMouseEvent* e) {
+    if (!tree_ || e->button() != Qt::LeftButton) return;
+    const QPoint pos = e->position().toPoint();
+    const int row = rootAtBottom_ ? (height() - pos.y()) / rowHeight_ : pos.y() / rowHeight_;
+    if (row < int(layout_.ancestors.size())) {
+        // An ancestor bar: zoom out to it.
+        zoomTo(layout_.ancestors[size_t(row)]);
+        return;
+    }
+    const FlameFrame* f = frameAt(pos);
+    if (!f) return;
+    if (f->merged) {
+        // Zoom horizontally onto the merged block.
+        const double w = std::max(1.0, double(width()));
+        const double start = viewStart_ + viewWidth_ * (f->x / w);
+        const double span = std::max(viewWidth_ * (f->width / w), 1e-9);
+        viewStart_ = std::clamp(start, 0.0, 1.0);
+        viewWidth_ = std::min(span, 1.0 - viewStart_);
+        relayout();
+        emit zoomChanged();
+        return;
+    }
+    if (f->tree != 0)
+        emit functionClicked(
+            QString::fromStdString(tree_->nodes[tree_->tree[f->tree].node].printableName()));
+    zoomTo(f->tree);
+}
+
+void FlameGraphWidget::wheelEvent(QWheelEvent* e) {
+    if (!(e->modifiers() & Qt::ControlModifier) || !tree_) {
+        e->ignore();  // plain wheel scrolls the surrounding view
+        return;
+    }
+    const double steps = e->angleDelta().y() / 120.0;
+    if (steps == 0) return;
+    const double factor = std::pow(1.25, steps);
+    const double at = std::clamp(e->position().x() / std::max(1, width()), 0.0, 1.0);
+    const double pivot = viewStart_ + viewWidth_ * at;
+    const double newWidth = std::clamp(viewWidth_ / factor, 1e-6, 1.0);
+    viewStart_ = std::clamp(pivot - newWidth * at, 0.0, 1.0 - newWidth);
+    viewWidth_ = newWidth;
+    relayout();
+    emit zoomChanged();
+    e->accept();
+}
+
+void FlameGraphWidget::keyPressEvent(QKeyEvent* e) {
+    if (e->key() == Qt::Key_Escape || e->key() == Qt::Key_Backspace) {
+        if (back()) return;
+    }
+    QWidget::keyPressEvent(e);
+}
+
+}  // namespace embers::widgets

@@ -1,0 +1,3 @@
+module embers/gopeer
+
+go 1.19

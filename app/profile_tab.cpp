@@ -14,8 +14,13 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "widgets/callers_view.h"
 #include "widgets/flame_graph_view.h"
+#include "widgets/goroutine_view.h"
+#include "widgets/info_view.h"
 #include "widgets/profile_session.h"
+#include "widgets/source_view.h"
+#include "widgets/top_table_view.h"
 
 namespace embers::app {
 
@@ -39,6 +44,24 @@ ProfileTab::ProfileTab(QWidget* parent) : QWidget(parent), session_(new ProfileS
     views_ = new QTabWidget;
     views_->setDocumentMode(true);
     views_->addTab(flame_, tr("Flame graph"));
+    auto* callers = new widgets::CallersView(session_);
+    auto* source = new widgets::SourceView(session_);
+    views_->addTab(callers, tr("Callers / callees"));
+    views_->addTab(source, tr("Source"));
+    views_->addTab(new widgets::GoroutineView(session_), tr("Goroutines"));
+    views_->addTab(new widgets::InfoView(session_), tr("Info"));
+    auto* table = new widgets::TopTableView(session_);
+    table_ = table;
+    connect(table, &widgets::TopTableView::openSource, this, [this, source](const QString& name) {
+        source->showFunction(name);
+        views_->setCurrentWidget(source);
+    });
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(table);
+    split->addWidget(views_);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    split->setChildrenCollapsible(false);
 
     busyBar_ = new QWidget;
     busyText_ = new QLabel;
@@ -68,7 +91,7 @@ ProfileTab::ProfileTab(QWidget* parent) : QWidget(parent), session_(new ProfileS
     layout->addWidget(buildToolbar());
     layout->addWidget(busyBar_);
     layout->addWidget(banner_);
-    layout->addWidget(views_, 1);
+    layout->addWidget(split, 1);
 
     connect(cancel_, &QPushButton::clicked, session_, &ProfileSession::cancel);
     connect(session_, &ProfileSession::busyChanged, this, &ProfileTab::onBusyChanged);
@@ -215,8 +238,9 @@ QString ProfileTab::exportFlameGraph(const QString& path) {
 }
 
 QString ProfileTab::exportTable(const QString& path) {
-    (void)path;
-    return tr("The top table is not available yet.");
+    QString error;
+    if (!static_cast<widgets::TopTableView*>(table_)->exportCsv(path, &error)) return error;
+    return {};
 }
 
 }  // namespace embers::app

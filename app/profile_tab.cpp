@@ -52,6 +52,7 @@ ProfileTab::ProfileTab(QWidget* parent) : QWidget(parent), session_(new ProfileS
     views_->addTab(new widgets::InfoView(session_), tr("Info"));
     auto* table = new widgets::TopTableView(session_);
     table_ = table;
+    table->filterEdit()->setMinimumWidth(140);
     connect(table, &widgets::TopTableView::openSource, this, [this, source](const QString& name) {
         source->showFunction(name);
         views_->setCurrentWidget(source);

@@ -278,15 +278,19 @@ private slots:
     }
 
     void trimPathRules() {
-        QCOMPARE(trimSourcePathLikePprof("/a/b/proj/x.go", "", "/l/proj"), std::string("x.go"));
-        QCOMPARE(trimSourcePathLikePprof("/a/b/proj/x.go", "", "/q:/l/proj/"), std::string("x.go"));
-        QCOMPARE(trimSourcePathLikePprof("/a/b/proj/x.go", "/a/b", "/l/proj"),
+        QCOMPARE(trimSourcePath("/a/b/proj/x.go", "", splitPathList("/l/proj")),
+                 std::string("x.go"));
+        QCOMPARE(trimSourcePath("/a/b/proj/x.go", "", splitPathList("/q:/l/proj/")),
+                 std::string("x.go"));
+        QCOMPARE(trimSourcePath("/a/b/proj/x.go", "/a/b", splitPathList("/l/proj")),
                  std::string("proj/x.go"));
-        QCOMPARE(trimSourcePathLikePprof("/a/b/x.go", "/zz:/a", ""), std::string("b/x.go"));
-        QCOMPARE(trimSourcePathLikePprof("/a/b/x.go", "/a/", ""), std::string("b/x.go"));
-        QCOMPARE(trimSourcePathLikePprof("/ab/x.go", "/a", ""), std::string("/ab/x.go"));
-        QCOMPARE(trimSourcePathLikePprof("/proc/self/cwd/./x.go", "", ""), std::string("x.go"));
-        QCOMPARE(trimSourcePathLikePprof("/proc/self/cwd/y/x.go", "", ""), std::string("y/x.go"));
+        QCOMPARE(trimSourcePath("/a/b/x.go", "/zz:/a", splitPathList("")), std::string("b/x.go"));
+        QCOMPARE(trimSourcePath("/a/b/x.go", "/a/", splitPathList("")), std::string("b/x.go"));
+        QCOMPARE(trimSourcePath("/ab/x.go", "/a", splitPathList("")), std::string("/ab/x.go"));
+        QCOMPARE(trimSourcePath("/proc/self/cwd/./x.go", "", splitPathList("")),
+                 std::string("x.go"));
+        QCOMPARE(trimSourcePath("/proc/self/cwd/y/x.go", "", splitPathList("")),
+                 std::string("y/x.go"));
     }
 
     void customReaderIsUsedAndCached() {

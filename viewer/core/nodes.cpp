@@ -69,31 +69,46 @@ std::string cleanPath(std::string_view path) {
     return out;
 }
 
+std::vector<std::string> splitPathList(std::string_view list) {
+    std::vector<std::string> out;
+    if (list.empty()) return out;
+    size_t i = 0;
+    while (true) {
+        const size_t j = list.find(':', i);
+        if (j == std::string_view::npos) {
+            out.emplace_back(list.substr(i));
+            break;
+        }
+        out.emplace_back(list.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
+std::string baseName(std::string_view path) {
+    if (path.empty()) return ".";
+    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+    if (path.empty()) return "/";
+    if (const size_t slash = path.rfind('/'); slash != std::string_view::npos)
+        path.remove_prefix(slash + 1);
+    return std::string(path);
+}
+
 std::string trimSourcePath(std::string_view path, std::string_view trimPath,
                            const std::vector<std::string>& sourcePaths) {
     if (trimPath.empty()) {
         for (const auto& dir : sourcePaths) {
-            std::string base = cleanPath(dir);
-            if (const size_t slash = base.rfind('/'); slash != std::string::npos && base != "/")
-                base = base.substr(slash + 1);
-            const std::string want = "/" + base + "/";
+            const std::string want = "/" + baseName(dir) + "/";
             if (const size_t found = path.find(want); found != std::string_view::npos)
                 return std::string(path.substr(found + want.size()));
         }
     }
-    std::vector<std::string> prefixes;
-    size_t i = 0;
-    while (i < trimPath.size()) {
-        size_t j = trimPath.find(':', i);
-        if (j == std::string_view::npos) j = trimPath.size();
-        prefixes.emplace_back(trimPath.substr(i, j - i));
-        i = j + 1;
-    }
+    std::vector<std::string> prefixes = splitPathList(trimPath);
     prefixes.emplace_back("/proc/self/cwd/./");
     prefixes.emplace_back("/proc/self/cwd/");
-    for (auto p : prefixes) {
-        if (!p.ends_with('/')) p += '/';
-        if (path.starts_with(p)) return std::string(path.substr(p.size()));
+    for (auto& prefix : prefixes) {
+        if (!prefix.ends_with('/')) prefix += '/';
+        if (path.starts_with(prefix)) return std::string(path.substr(prefix.size()));
     }
     return std::string(path);
 }

@@ -56,7 +56,13 @@ private:
 
 // Go's path.Clean.
 std::string cleanPath(std::string_view path);
-// pprof's trimPath heuristics (report/source.go).
+// Go's filepath.SplitList: "a:b" -> {"a", "b"}, "" -> {}, empty elements kept.
+std::vector<std::string> splitPathList(std::string_view list);
+// Go's filepath.Base.
+std::string baseName(std::string_view path);
+// pprof's trimPath (report/source.go): strips the first trim prefix, or
+// "/proc/self/cwd/"; with no trim prefix, first cuts everything up to the base
+// name of a source path directory. `trimPath` is ':'-separated.
 std::string trimSourcePath(std::string_view path, std::string_view trimPath,
                            const std::vector<std::string>& sourcePaths);
 

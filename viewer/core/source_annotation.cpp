@@ -24,22 +24,6 @@ constexpr int64_t kMargin = 5;
 constexpr size_t kMaxScanLine = 64 * 1024;
 
 // Go's filepath.SplitList: "" is no entries, otherwise split on ':'.
-std::vector<std::string> splitList(std::string_view list) {
-    std::vector<std::string> out;
-    if (list.empty()) return out;
-    size_t i = 0;
-    while (true) {
-        const size_t j = list.find(':', i);
-        if (j == std::string_view::npos) {
-            out.emplace_back(list.substr(i));
-            break;
-        }
-        out.emplace_back(list.substr(i, j - i));
-        i = j + 1;
-    }
-    return out;
-}
-
 std::string joinList(const std::vector<std::string>& parts) {
     std::string out;
     for (size_t i = 0; i < parts.size(); ++i) {
@@ -47,16 +31,6 @@ std::string joinList(const std::vector<std::string>& parts) {
         out += parts[i];
     }
     return out;
-}
-
-// Go's filepath.Base.
-std::string goBase(std::string_view path) {
-    if (path.empty()) return ".";
-    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-    if (path.empty()) return "/";
-    if (const size_t slash = path.rfind('/'); slash != std::string_view::npos)
-        path.remove_prefix(slash + 1);
-    return std::string(path);
 }
 
 // Go's filepath.Dir.
@@ -118,7 +92,7 @@ private:
     // pprof's openSourceFile.
     CachedFile load(const std::string& name) const {
         CachedFile out;
-        const std::string path = trimSourcePathLikePprof(name, trimPath_, searchPath_);
+        const std::string path = trimSourcePath(name, trimPath_, splitPathList(searchPath_));
         auto accept = [&out](const std::string& opened, const SourceText& t) {
             out.resolvedPath = opened;
             out.lines = splitSourceLines(t.contents);
@@ -132,7 +106,7 @@ private:
                 out.error = t.error.empty() ? "open " + path + ": cannot be read" : t.error;
             return out;
         }
-        for (std::string dir : splitList(searchPath_)) {
+        for (std::string dir : splitPathList(searchPath_)) {
             // Search up through every parent of each directory.
             while (true) {
                 const std::string candidate = goJoin(dir, path);
@@ -213,25 +187,6 @@ SourceText readSourceFile(const std::string& path) {
     return t;
 }
 
-std::string trimSourcePathLikePprof(const std::string& path, const std::string& trimPath,
-                                    const std::string& searchPath) {
-    if (trimPath.empty()) {
-        for (const auto& dir : splitList(searchPath)) {
-            const std::string want = "/" + goBase(dir) + "/";
-            if (const size_t found = path.find(want); found != std::string::npos)
-                return path.substr(found + want.size());
-        }
-    }
-    std::vector<std::string> prefixes = splitList(trimPath);
-    prefixes.emplace_back("/proc/self/cwd/./");
-    prefixes.emplace_back("/proc/self/cwd/");
-    for (auto& prefix : prefixes) {
-        if (!prefix.ends_with('/')) prefix += '/';
-        if (path.starts_with(prefix)) return path.substr(prefix.size());
-    }
-    return path;
-}
-
 SourceAnnotation annotateSource(const Profile& p, const AnalysisOptions& o,
                                 const std::string& regex, const SourceOptions& so) {
     const Regex re(regex, "the list regexp");
@@ -262,7 +217,7 @@ SourceAnnotation annotateSource(const Profile& p, const AnalysisOptions& o,
                 const std::string raw(p.str(funcs[f].filename));
                 std::string shown;
                 if (!raw.empty())
-                    shown = cleanPath(trimSourcePathLikePprof(raw, so.trimPath, sourcePath));
+                    shown = cleanPath(trimSourcePath(raw, so.trimPath, so.sourcePaths));
                 fl = byFile.emplace(idx(funcs[f].filename), std::move(shown)).first;
             }
             files[f] = fl->second;

@@ -102,11 +102,4 @@ struct SourceAnnotation {
 SourceAnnotation annotateSource(const Profile& p, const AnalysisOptions& o,
                                 const std::string& regex, const SourceOptions& so);
 
-// pprof's trimPath (report/source.go): strips the first configured trim
-// prefix (':'-separated), or "/proc/self/cwd/", from `path`; with no trim
-// prefix configured, first tries to cut everything up to the base name of a
-// search path directory. `searchPath` is ':'-separated.
-std::string trimSourcePathLikePprof(const std::string& path, const std::string& trimPath,
-                                    const std::string& searchPath);
-
 }  // namespace embers::core

@@ -185,8 +185,7 @@ SourceOutcome annotate(const core::Profile& p, const core::AnalysisOptions& o, c
             auto it = inFile.find(core::idx(f.filename));
             if (it == inFile.end()) {
                 const std::string raw(p.str(f.filename));
-                const bool same =
-                    core::cleanPath(core::trimSourcePathLikePprof(raw, "", "")) == best->file;
+                const bool same = core::cleanPath(core::trimSourcePath(raw, "", {})) == best->file;
                 it = inFile.emplace(core::idx(f.filename), same).first;
             }
             if (it->second) names.emplace(p.str(f.name));

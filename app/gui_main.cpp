@@ -1,10 +1,12 @@
 // Starts the desktop viewer.
 #include <QApplication>
+#include <QSettings>
 #include <QStyleHints>
 #include <iostream>
 
 #include "main_window.h"
 #include "verbs.h"
+#include "widgets/theme.h"
 
 namespace embers::app {
 
@@ -19,6 +21,8 @@ int runGui(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("Embers"));
     QApplication::setOrganizationName(QStringLiteral("Embers"));
     QApplication::setApplicationVersion(QStringLiteral(EMBERS_VERSION));
+    widgets::applyTheme(
+        widgets::themeFromName(QSettings().value(QStringLiteral("theme")).toString()));
     MainWindow window;
     QStringList files;
     for (int i = 1; i < argc; ++i) files << QString::fromLocal8Bit(argv[i]);

@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
@@ -20,6 +21,7 @@
 
 #include "profile_tab.h"
 #include "widgets/profile_session.h"
+#include "widgets/theme.h"
 
 namespace embers::app {
 
@@ -97,6 +99,26 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Next Tab"), QKeySequence(tr("Ctrl+Tab")), this, [this] {
         if (tabs_->count()) tabs_->setCurrentIndex((tabs_->currentIndex() + 1) % tabs_->count());
     });
+
+    QMenu* theme = view->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(this);
+    const widgets::Theme current =
+        widgets::themeFromName(QSettings().value(QStringLiteral("theme")).toString());
+    const std::pair<widgets::Theme, QString> choices[] = {
+        {widgets::Theme::System, tr("Follow the &System")},
+        {widgets::Theme::Light, tr("&Light")},
+        {widgets::Theme::Dark, tr("&Dark")}};
+    for (const auto& [value, label] : choices) {
+        QAction* a = theme->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(value == current);
+        a->setData(widgets::themeName(value));
+        themes->addAction(a);
+        connect(a, &QAction::triggered, this, [value] {
+            widgets::applyTheme(value);
+            QSettings().setValue(QStringLiteral("theme"), widgets::themeName(value));
+        });
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), QKeySequence::HelpContents, this,

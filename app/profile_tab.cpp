@@ -1,6 +1,7 @@
 #include "profile_tab.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -9,6 +10,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QToolButton>
@@ -20,6 +22,7 @@
 #include "widgets/info_view.h"
 #include "widgets/profile_session.h"
 #include "widgets/source_view.h"
+#include "widgets/theme.h"
 #include "widgets/top_table_view.h"
 
 namespace embers::app {
@@ -81,9 +84,7 @@ ProfileTab::ProfileTab(QWidget* parent) : QWidget(parent), session_(new ProfileS
     banner_ = new QLabel;
     banner_->setWordWrap(true);
     banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    banner_->setStyleSheet(
-        QStringLiteral("QLabel { background: #fdecea; color: #611a15; padding: 6px 10px; "
-                       "border-bottom: 1px solid #f5c6cb; }"));
+    styleBanner();
     banner_->hide();
 
     auto* layout = new QVBoxLayout(this);
@@ -104,6 +105,19 @@ ProfileTab::ProfileTab(QWidget* parent) : QWidget(parent), session_(new ProfileS
         showError(m);
         if (!everLoaded_) emit failedToOpen(m);
     });
+}
+
+void ProfileTab::styleBanner() {
+    const widgets::ViewColors c = widgets::viewColors(palette());
+    banner_->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; color: %2; padding: 6px 10px; "
+                       "border-bottom: 1px solid %3; }")
+            .arg(c.bannerBack.name(), c.bannerText.name(), c.bannerBorder.name()));
+}
+
+void ProfileTab::changeEvent(QEvent* e) {
+    QWidget::changeEvent(e);
+    if (e->type() == QEvent::PaletteChange && banner_) styleBanner();
 }
 
 QWidget* ProfileTab::buildToolbar() {
@@ -145,7 +159,7 @@ QWidget* ProfileTab::buildToolbar() {
     l->addSpacing(8);
     l->addWidget(compare_);
     l->addWidget(diffLabel_);
-    connect(sampleType_, &QComboBox::activated, this, &ProfileTab::applyOptions);
+    connect(sampleType_, &QComboBox::currentIndexChanged, this, &ProfileTab::applyOptions);
     connect(compare_, &QToolButton::clicked, this, [this] {
         if (!session_->options().diffBasePath.isEmpty()) {
             compareWith({});
@@ -203,6 +217,7 @@ void ProfileTab::applyOptions() {
 void ProfileTab::onLoaded() {
     everLoaded_ = true;
     const auto p = session_->rawProfile();
+    const QSignalBlocker quiet(sampleType_);  // filling the list is not a user's choice
     sampleType_->clear();
     for (size_t i = 0; i < p->valueCount(); ++i)
         sampleType_->addItem(QString::fromStdString(p->sampleTypeName(i)),

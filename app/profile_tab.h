@@ -46,7 +46,12 @@ private:
     void onBusyChanged(bool busy, const QString& what);
     void showError(const QString& message);
     QWidget* buildToolbar();
+    void styleBanner();
 
+protected:
+    void changeEvent(QEvent* e) override;
+
+private:
     widgets::ProfileSession* session_;
     widgets::FlameGraphView* flame_;
     QWidget* table_ = nullptr;
@@ -64,7 +69,7 @@ private:
     QLabel* busyText_;
     QProgressBar* progress_;
     QPushButton* cancel_;
-    QLabel* banner_;
+    QLabel* banner_ = nullptr;
     bool everLoaded_ = false;
 };
 

@@ -21,9 +21,12 @@ QColor toQColor(Rgb c) {
     return QColor(c.r, c.g, c.b);
 }
 
-QColor dimmed(const QColor& c) {
+// A frame that does not match the search: its grey value pulled two thirds of the way
+// towards the palette's neutral frame colour.
+QColor dimmed(const QColor& c, const QColor& neutral) {
     const int g = (c.red() * 30 + c.green() * 59 + c.blue() * 11) / 100;
-    return QColor((g + 2 * 235) / 3, (g + 2 * 235) / 3, (g + 2 * 235) / 3);
+    const int v = (g + 2 * neutral.lightness()) / 3;
+    return QColor(v, v, v);
 }
 
 }  // namespace
@@ -193,22 +196,24 @@ QString FlameGraphWidget::nameOf(const FlameFrame& f) const {
     return QString::fromStdString(tree_->nodes[tree_->tree[f.tree].node].printableName());
 }
 
-void FlameGraphWidget::paintFrames(QPainter& p, const FlameLayout& layout, int width,
-                                   int height) const {
+void FlameGraphWidget::paintFrames(QPainter& p, const FlameLayout& layout, int width, int height,
+                                   const ViewColors& colors) const {
     const QFontMetrics fm = p.fontMetrics();
     const bool diff = tree_ && !tree_->tree.empty() && tree_->tree[0].negative != 0;
     const int nAnc = int(layout.ancestors.size());
     auto yOf = [&](int row) {
         return rootAtBottom_ ? height - (row + 1) * rowHeight_ : row * rowHeight_;
     };
-    auto drawBox = [&](const QRectF& r, QColor fill, const QString& text, bool outline) {
+    auto drawBox = [&](const QRectF& r, QColor fill, const QString& text, bool outline,
+                       bool neutral) {
         p.fillRect(r, fill);
         if (outline) {
             p.setPen(QPen(QColor(30, 30, 30), 2));
             p.drawRect(r.adjusted(1, 1, -1, -1));
         }
         if (r.width() > 24) {
-            p.setPen(QColor(20, 20, 20));
+            // Coloured frames are bright on either palette: dark text reads on them.
+            p.setPen(neutral ? colors.neutralText : QColor(20, 20, 20));
             p.drawText(r.adjusted(4, 0, -2, 0), Qt::AlignVCenter | Qt::AlignLeft,
                        fm.elidedText(text, Qt::ElideRight, int(r.width()) - 6));
         }
@@ -219,7 +224,7 @@ void FlameGraphWidget::paintFrames(QPainter& p, const FlameLayout& layout, int w
         const QString name =
             a == 0 ? tr("all")
                    : QString::fromStdString(tree_->nodes[tree_->tree[a].node].printableName());
-        drawBox(QRectF(0, yOf(i), width, rowHeight_ - 1), QColor(215, 215, 215), name, false);
+        drawBox(QRectF(0, yOf(i), width, rowHeight_ - 1), colors.neutralFrame, name, false, true);
     }
     for (size_t i = 0; i < layout.frames.size(); ++i) {
         const FlameFrame& f = layout.frames[i];
@@ -227,21 +232,24 @@ void FlameGraphWidget::paintFrames(QPainter& p, const FlameLayout& layout, int w
         const QRectF r(f.x, yOf(nAnc + int(f.depth)), std::max(1.0, f.width - 1.0), rowHeight_ - 1);
         QColor fill;
         QString name = nameOf(f);
+        bool neutral = f.merged || f.tree == 0;
         if (f.merged) {
-            fill = QColor(205, 205, 205);
+            fill = colors.mergedFrame;
         } else if (f.tree == 0) {
-            fill = QColor(225, 225, 225);
+            fill = colors.neutralFrame;
         } else if (diff) {
             fill = toQColor(diffColor(n));
         } else {
             fill = toQColor(flameColor(tree_->nodes[n.node].printableName()));
         }
         if (searching_ && !f.merged && f.tree != 0) {
-            fill = nodeMatches_[n.node] ? QColor(225, 80, 225) : dimmed(fill);
+            const bool match = nodeMatches_[n.node];
+            fill = match ? QColor(225, 80, 225) : dimmed(fill, colors.neutralFrame);
+            neutral = neutral || !match;
         }
         if (int(i) == hovered_) fill = fill.lighter(112);
         const bool outline = !f.merged && f.tree != 0 && int(n.node) == selectedNode_;
-        drawBox(r, fill, name, outline);
+        drawBox(r, fill, name, outline, neutral);
     }
 }
 
@@ -253,7 +261,7 @@ void FlameGraphWidget::paintEvent(QPaintEvent*) {
         p.drawText(rect(), Qt::AlignCenter, tr("No profile"));
         return;
     }
-    paintFrames(p, layout_, width(), height());
+    paintFrames(p, layout_, width(), height(), viewColors(palette()));
 }
 
 QImage FlameGraphWidget::renderImage(int width) const {
@@ -272,7 +280,11 @@ QImage FlameGraphWidget::renderImage(int width) const {
     if (!tree_) return img;
     QPainter p(&img);
     p.setFont(font());
-    paintFrames(p, layout, width, img.height());
+    // Exports always use the light look, like the SVG export.
+    QPalette light;
+    light.setColor(QPalette::Window, Qt::white);
+    light.setColor(QPalette::WindowText, Qt::black);
+    paintFrames(p, layout, width, img.height(), viewColors(light));
     return img;
 }
 

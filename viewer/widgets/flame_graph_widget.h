@@ -13,6 +13,7 @@
 
 #include "core/call_tree.h"
 #include "core/flame_layout.h"
+#include "theme.h"
 
 namespace embers::widgets {
 
@@ -56,6 +57,8 @@ public:
     // Renders the current view (zoom included) at the given width.
     QImage renderImage(int width) const;
     int rowHeight() const { return rowHeight_; }
+    // The frames laid out for the current size and zoom.
+    const core::FlameLayout& currentLayout() const { return layout_; }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override { return {200, 100}; }
@@ -77,7 +80,8 @@ protected:
 
 private:
     void relayout();
-    void paintFrames(QPainter& p, const core::FlameLayout& layout, int width, int height) const;
+    void paintFrames(QPainter& p, const core::FlameLayout& layout, int width, int height,
+                     const ViewColors& colors) const;
     int rows() const;
     int rowOf(const core::FlameFrame& f) const;
     const core::FlameFrame* frameAt(const QPoint& pos) const;

@@ -1,0 +1,173 @@
+// The main window as a user drives it: open real Go profiles into tabs, switch views and
+// sample types, a bad file, recent files, the theme. Offscreen platform.
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QLabel>
+#include <QMenuBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "main_window.h"
+#include "profile_tab.h"
+#include "widgets/flame_graph_view.h"
+#include "widgets/flame_graph_widget.h"
+#include "widgets/profile_session.h"
+#include "widgets/theme.h"
+
+using namespace embers;
+
+namespace {
+
+QString sample(const char* name) {
+    return QDir(qEnvironmentVariable("EMBERS_SAMPLES")).filePath(QString::fromLatin1(name));
+}
+
+QTabWidget* profileTabs(app::MainWindow& w) {
+    // The tab widget that holds ProfileTabs (the views inside a tab are QTabWidgets too).
+    for (QTabWidget* t : w.findChildren<QTabWidget*>())
+        if (t->count() > 0 && qobject_cast<app::ProfileTab*>(t->widget(0))) return t;
+    return nullptr;
+}
+
+bool waitForAnalysis(app::ProfileTab* tab) {
+    return QTest::qWaitFor([tab] { return tab->session()->result() && !tab->session()->busy(); },
+                           20000);
+}
+
+QAction* findAction(QWidget* w, const QString& text) {
+    for (QAction* a : w->findChildren<QAction*>())
+        if (a->text().remove('&') == text) return a;
+    return nullptr;
+}
+
+}  // namespace
+
+class TstMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QApplication::setOrganizationName(QStringLiteral("EmbersTest"));
+        QApplication::setApplicationName(QStringLiteral("tst_main_window"));
+        QSettings().clear();
+    }
+
+    void opensProfilesIntoTabsWithTitle() {
+        app::MainWindow w;
+        w.show();
+        QCOMPARE(w.windowTitle(), QStringLiteral("Embers"));
+        w.openFiles({sample("cpu.pb.gz"), sample("heap.pb.gz")});
+        QTabWidget* tabs = profileTabs(w);
+        QVERIFY(tabs);
+        QCOMPARE(tabs->count(), 2);
+        auto* heap = qobject_cast<app::ProfileTab*>(tabs->widget(1));
+        QVERIFY(waitForAnalysis(heap));
+        QCOMPARE(w.windowTitle(), QStringLiteral("heap.pb.gz — Embers"));
+        tabs->setCurrentIndex(0);
+        QCOMPARE(w.windowTitle(), QStringLiteral("cpu.pb.gz — Embers"));
+        // The flame graph has laid out frames for the real profile.
+        auto* cpu = qobject_cast<app::ProfileTab*>(tabs->widget(0));
+        QVERIFY(waitForAnalysis(cpu));
+        QVERIFY(cpu->flameView()->graph()->currentLayout().frames.size() > 10);
+        // Both files are remembered, newest first.
+        const QStringList recent = QSettings().value("recentFiles").toStringList();
+        QVERIFY(recent.size() >= 2);
+        QVERIFY(recent.contains(QFileInfo(sample("cpu.pb.gz")).absoluteFilePath()));
+    }
+
+    void switchesSampleTypeAndViews() {
+        app::MainWindow w;
+        w.show();
+        w.openFiles({sample("heap.pb.gz")});
+        auto* tab = qobject_cast<app::ProfileTab*>(profileTabs(w)->widget(0));
+        QVERIFY(waitForAnalysis(tab));
+        QComboBox* types = nullptr;
+        for (QComboBox* c : tab->findChildren<QComboBox*>())
+            if (c->findText(QStringLiteral("alloc_space")) >= 0) types = c;
+        QVERIFY2(types, "no sample type chooser listing alloc_space");
+        QCOMPARE(types->currentText(), QStringLiteral("inuse_space"));
+        const auto before = tab->session()->result();
+        types->setCurrentIndex(types->findText(QStringLiteral("alloc_space")));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return tab->session()->result() != before && !tab->session()->busy(); }, 20000));
+        QCOMPARE(tab->session()->options().sampleIndex,
+                 types->findText(QStringLiteral("alloc_space")));
+        // Every view tab can be shown.
+        QTabWidget* views = nullptr;
+        for (QTabWidget* t : tab->findChildren<QTabWidget*>()) views = t;
+        QVERIFY(views && views->count() >= 4);
+        for (int i = 0; i < views->count(); ++i) {
+            views->setCurrentIndex(i);
+            QVERIFY(views->currentWidget()->isVisible());
+        }
+    }
+
+    void badFileKeepsTheAppUsable() {
+        QTemporaryDir dir;
+        const QString bad = dir.filePath(QStringLiteral("broken.pb.gz"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("\x1f\x8b\x08\x00garbage that is not deflate");
+        f.close();
+        app::MainWindow w;
+        w.show();
+        w.openFiles({bad});
+        auto* tab = qobject_cast<app::ProfileTab*>(profileTabs(w)->widget(0));
+        QVERIFY(QTest::qWaitFor([tab] { return !tab->session()->busy(); }, 20000));
+        QLabel* banner = nullptr;
+        for (QLabel* l : tab->findChildren<QLabel*>())
+            if (l->isVisible() && l->text().contains(QStringLiteral("broken.pb.gz"))) banner = l;
+        QVERIFY2(banner, "no visible error naming the file");
+        // The window still opens a good profile afterwards.
+        w.openFiles({sample("cpu.pb.gz")});
+        auto* good = qobject_cast<app::ProfileTab*>(profileTabs(w)->widget(1));
+        QVERIFY(waitForAnalysis(good));
+    }
+
+    void themeMenuSwitchesPaletteAndIsRemembered() {
+        app::MainWindow w;
+        w.show();
+        QAction* dark = findAction(&w, QStringLiteral("Dark"));
+        QAction* light = findAction(&w, QStringLiteral("Light"));
+        QVERIFY(dark && light);
+        dark->trigger();
+        QVERIFY(widgets::isDark(QApplication::palette()));
+        QCOMPARE(QSettings().value("theme").toString(), QStringLiteral("dark"));
+        const widgets::ViewColors darkColors = widgets::viewColors(QApplication::palette());
+        light->trigger();
+        QVERIFY(!widgets::isDark(QApplication::palette()));
+        QCOMPARE(QSettings().value("theme").toString(), QStringLiteral("light"));
+        QVERIFY(widgets::viewColors(QApplication::palette()).neutralFrame.lightness() >
+                darkColors.neutralFrame.lightness());
+        findAction(&w, QStringLiteral("Follow the System"))->trigger();
+        QCOMPARE(QSettings().value("theme").toString(), QStringLiteral("system"));
+    }
+
+    void flameGraphPaintsWithThePalette() {
+        app::MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        w.openFiles({sample("cpu.pb.gz")});
+        auto* tab = qobject_cast<app::ProfileTab*>(profileTabs(w)->widget(0));
+        QVERIFY(waitForAnalysis(tab));
+        widgets::FlameGraphWidget* g = tab->flameView()->graph();
+        for (widgets::Theme t : {widgets::Theme::Light, widgets::Theme::Dark}) {
+            widgets::applyTheme(t);
+            QCoreApplication::processEvents();
+            const QImage img = g->grab().toImage();
+            // The "all" root row is drawn in the palette's neutral frame colour.
+            const int rootY = g->flameOrientation() ? img.height() - 5 : 5;
+            const QColor root = img.pixelColor(img.width() / 2, rootY);
+            QCOMPARE(root.name(), widgets::viewColors(g->palette()).neutralFrame.name());
+        }
+        widgets::applyTheme(widgets::Theme::System);
+    }
+};
+
+QTEST_MAIN(TstMainWindow)
+#include "tst_main_window.moc"

@@ -26,7 +26,7 @@ void printTextNode(const CallTree& t, uint32_t i, int depth, long long maxDepth,
                   << t.nodes[n.node].printableName() << "\n";
     }
     if (maxDepth > 0 && depth >= maxDepth) return;
-    for (uint32_t c : n.children) printTextNode(t, c, depth + 1, maxDepth, unit);
+    for (uint32_t c : t.children(i)) printTextNode(t, c, depth + 1, maxDepth, unit);
 }
 
 void printJsonNode(JsonWriter& w, const CallTree& t, uint32_t i, int depth, long long maxDepth) {
@@ -36,7 +36,7 @@ void printJsonNode(JsonWriter& w, const CallTree& t, uint32_t i, int depth, long
     w.field("self", n.self).field("total", n.total);
     w.key("children").beginArray();
     if (maxDepth == 0 || depth < maxDepth)
-        for (uint32_t c : n.children) printJsonNode(w, t, c, depth + 1, maxDepth);
+        for (uint32_t c : t.children(i)) printJsonNode(w, t, c, depth + 1, maxDepth);
     w.endArray().endObject();
 }
 

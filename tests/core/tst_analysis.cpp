@@ -175,23 +175,24 @@ private slots:
     void callTreeTopDown() {
         const CallTree t = computeCallTree(*recursiveProfile(), cpuOptions());
         QCOMPARE(t.tree[0].total, int64_t(100));
-        QCOMPARE(t.tree[0].children.size(), size_t(1));
-        const auto& mainNode = t.tree[t.tree[0].children[0]];
+        QCOMPARE(t.children(0).size(), size_t(1));
+        const uint32_t mainIndex = t.children(0)[0];
+        const auto& mainNode = t.tree[mainIndex];
         QCOMPARE(t.nodes[mainNode.node].name, std::string("main"));
         QCOMPARE(mainNode.total, int64_t(100));
-        QCOMPARE(mainNode.children.size(), size_t(2));
+        QCOMPARE(t.children(mainIndex).size(), size_t(2));
         // Children sorted by total: work (50) before fib (50)? equal: by name, fib first.
-        const auto& first = t.tree[mainNode.children[0]];
+        const auto& first = t.tree[t.children(mainIndex)[0]];
         QCOMPARE(t.nodes[first.node].name, std::string("fib"));
         QCOMPARE(first.total, int64_t(50));
         QCOMPARE(first.self, int64_t(0));
         // Recursion is a chain of distinct tree nodes: fib -> fib -> fib.
         int64_t depth = 0;
-        uint32_t cur = mainNode.children[0];
+        uint32_t cur = t.children(mainIndex)[0];
         while (t.nodes[t.tree[cur].node].name == "fib") {
             ++depth;
             uint32_t next = cur;
-            for (uint32_t c : t.tree[cur].children)
+            for (uint32_t c : t.children(cur))
                 if (t.nodes[t.tree[c].node].name == "fib") next = c;
             if (next == cur) break;
             cur = next;
@@ -204,11 +205,32 @@ private slots:
         const CallTree t =
             computeCallTree(*recursiveProfile(), cpuOptions(), TreeDirection::BottomUp);
         std::map<std::string, int64_t> selfByRootChild;
-        for (uint32_t c : t.tree[0].children)
+        for (uint32_t c : t.children(0))
             selfByRootChild[t.nodes[t.tree[c].node].name] = t.tree[c].self;
         QCOMPARE(selfByRootChild["work"], int64_t(70));
         QCOMPARE(selfByRootChild["fib"], int64_t(30));
         QVERIFY(!selfByRootChild.count("main"));
+    }
+
+    // Pruning by share keeps the big subtrees exact and accounts for what it leaves out.
+    void callTreePrunesSmallSubtrees() {
+        auto b = cpuBuilder();
+        addStack(b, {{"main", "m.go", 1}, {"work", "w.go", 2}}, {1, 900});
+        addStack(b, {{"main", "m.go", 1}, {"tiny", "t.go", 3}}, {1, 5});
+        addStack(b, {{"main", "m.go", 1}, {"rare", "r.go", 4}, {"leaf", "l.go", 5}}, {1, 3});
+        addStack(b, {{"main", "m.go", 1}}, {1, 92});
+        const ProfilePtr p = b.build();
+        const CallTree full = computeCallTree(*p, cpuOptions());
+        const CallTree pruned = computeCallTree(*p, cpuOptions(), TreeDirection::TopDown, {}, 0.01);
+        QCOMPARE(pruned.tree[0].total, full.tree[0].total);
+        const uint32_t mainIndex = pruned.children(0)[0];
+        QCOMPARE(pruned.tree[mainIndex].total, int64_t(1000));
+        QCOMPARE(pruned.tree[mainIndex].self, int64_t(92));
+        QCOMPARE(pruned.children(mainIndex).size(), size_t(1));  // only work (900) is >= 10
+        QCOMPARE(pruned.tree[mainIndex].prunedCount, uint32_t(2));
+        QCOMPARE(pruned.tree[mainIndex].prunedTotal, int64_t(8));
+        QVERIFY(pruned.tree.size() < full.tree.size());
+        QCOMPARE(full.tree[full.children(0)[0]].prunedCount, uint32_t(0));
     }
 
     void peekCallersAndCallees() {

@@ -64,7 +64,7 @@ FlameLayout layoutFlame(const CallTree& tree, const FlameLayoutOptions& o) {
             runValue = 0;
         };
         std::vector<Item> wide;
-        for (uint32_t c : n.children) {
+        for (uint32_t c : tree.children(it.tree)) {
             const int64_t cv = flameWeight(tree.tree[c]);
             const double cw = double(cv) * scale;
             if (cw < o.minPixels) {
@@ -82,6 +82,18 @@ FlameLayout layoutFlame(const CallTree& tree, const FlameLayoutOptions& o) {
             x += cw;
         }
         flush();
+        // Children pruned from the tree (below its minShare): one block after the others.
+        if (n.prunedCount > 0) {
+            CallTreeNode pruned;
+            pruned.total = n.prunedTotal;
+            pruned.negative = n.prunedNegative;
+            const int64_t pv = flameWeight(pruned);
+            const double pw = double(pv) * scale;
+            if (pw >= o.minPixels) {
+                out.frames.push_back({it.tree, it.depth + 1, x, pw, pv, n.prunedCount, true});
+                out.depth = std::max(out.depth, it.depth + 1);
+            }
+        }
         // Push in reverse so that children come out left to right.
         for (auto w2 = wide.rbegin(); w2 != wide.rend(); ++w2) stack.push_back(*w2);
     }

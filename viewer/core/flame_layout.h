@@ -18,6 +18,7 @@ struct FlameFrame {
     double width = 0;     // in pixels
     int64_t value = 0;    // the frame's |total| (sum over members when merged)
     uint32_t merged = 0;  // number of siblings merged into this block (0: a real frame)
+    bool pruned = false;  // a block of children left out of the tree (tree: their parent)
 };
 
 struct FlameLayout {

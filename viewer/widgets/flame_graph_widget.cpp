@@ -138,7 +138,7 @@ bool FlameGraphWidget::setSearch(const QString& pattern) {
             const CallTreeNode& n = tree_->tree[i];
             const bool hit = i != 0 && nodeMatches_[n.node];
             if (hit && !under) sum += std::llabs(n.total);
-            for (uint32_t c : n.children) stack.push_back({c, under || hit});
+            for (uint32_t c : tree_->children(i)) stack.push_back({c, under || hit});
         }
         const int64_t total = tree_->total != 0 ? tree_->total : tree_->tree[0].total;
         matchShare_ = total != 0 ? double(sum) / double(std::llabs(total)) : 0;
@@ -174,6 +174,7 @@ QSize FlameGraphWidget::sizeHint() const {
 
 void FlameGraphWidget::relayout() {
     hovered_ = -1;
+    looks_.clear();
     if (!tree_) {
         layout_ = {};
     } else {
@@ -197,7 +198,7 @@ QString FlameGraphWidget::nameOf(const FlameFrame& f) const {
 }
 
 void FlameGraphWidget::paintFrames(QPainter& p, const FlameLayout& layout, int width, int height,
-                                   const ViewColors& colors) const {
+                                   const ViewColors& colors, std::vector<FrameLook>* cache) const {
     const QFontMetrics fm = p.fontMetrics();
     const bool diff = tree_ && !tree_->tree.empty() && tree_->tree[0].negative != 0;
     const int nAnc = int(layout.ancestors.size());
@@ -214,8 +215,7 @@ void FlameGraphWidget::paintFrames(QPainter& p, const FlameLayout& layout, int w
         if (r.width() > 24) {
             // Coloured frames are bright on either palette: dark text reads on them.
             p.setPen(neutral ? colors.neutralText : QColor(20, 20, 20));
-            p.drawText(r.adjusted(4, 0, -2, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                       fm.elidedText(text, Qt::ElideRight, int(r.width()) - 6));
+            p.drawText(r.adjusted(4, 0, -2, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
         }
     };
     // Ancestors of the zoom root: full-width, muted.
@@ -224,24 +224,41 @@ void FlameGraphWidget::paintFrames(QPainter& p, const FlameLayout& layout, int w
         const QString name =
             a == 0 ? tr("all")
                    : QString::fromStdString(tree_->nodes[tree_->tree[a].node].printableName());
-        drawBox(QRectF(0, yOf(i), width, rowHeight_ - 1), colors.neutralFrame, name, false, true);
+        drawBox(QRectF(0, yOf(i), width, rowHeight_ - 1), colors.neutralFrame,
+                fm.elidedText(name, Qt::ElideRight, width - 6), false, true);
     }
+    // What does not change between repaints of one layout: base colour and elided label.
+    std::vector<FrameLook> local;
+    std::vector<FrameLook>& looks = cache ? *cache : local;
+    if (looks.size() != layout.frames.size()) {
+        looks.clear();
+        looks.reserve(layout.frames.size());
+        for (const FlameFrame& f : layout.frames) {
+            const CallTreeNode& n = tree_->tree[f.tree];
+            FrameLook look;
+            if (f.merged) {
+                look.fill = colors.mergedFrame;
+            } else if (f.tree == 0) {
+                look.fill = colors.neutralFrame;
+            } else if (diff) {
+                look.fill = toQColor(diffColor(n));
+            } else {
+                look.fill = toQColor(flameColor(tree_->nodes[n.node].printableName()));
+            }
+            const double w = std::max(1.0, f.width - 1.0);
+            if (w > 24) look.label = fm.elidedText(nameOf(f), Qt::ElideRight, int(w) - 6);
+            looks.push_back(std::move(look));
+        }
+    }
+    const QRectF clip =
+        p.clipBoundingRect().isEmpty() ? QRectF(0, 0, width, height) : p.clipBoundingRect();
     for (size_t i = 0; i < layout.frames.size(); ++i) {
         const FlameFrame& f = layout.frames[i];
-        const CallTreeNode& n = tree_->tree[f.tree];
         const QRectF r(f.x, yOf(nAnc + int(f.depth)), std::max(1.0, f.width - 1.0), rowHeight_ - 1);
-        QColor fill;
-        QString name = nameOf(f);
+        if (!r.intersects(clip)) continue;
+        const CallTreeNode& n = tree_->tree[f.tree];
+        QColor fill = looks[i].fill;
         bool neutral = f.merged || f.tree == 0;
-        if (f.merged) {
-            fill = colors.mergedFrame;
-        } else if (f.tree == 0) {
-            fill = colors.neutralFrame;
-        } else if (diff) {
-            fill = toQColor(diffColor(n));
-        } else {
-            fill = toQColor(flameColor(tree_->nodes[n.node].printableName()));
-        }
         if (searching_ && !f.merged && f.tree != 0) {
             const bool match = nodeMatches_[n.node];
             fill = match ? QColor(225, 80, 225) : dimmed(fill, colors.neutralFrame);
@@ -249,7 +266,7 @@ void FlameGraphWidget::paintFrames(QPainter& p, const FlameLayout& layout, int w
         }
         if (int(i) == hovered_) fill = fill.lighter(112);
         const bool outline = !f.merged && f.tree != 0 && int(n.node) == selectedNode_;
-        drawBox(r, fill, name, outline, neutral);
+        drawBox(r, fill, looks[i].label, outline, neutral);
     }
 }
 
@@ -261,7 +278,12 @@ void FlameGraphWidget::paintEvent(QPaintEvent*) {
         p.drawText(rect(), Qt::AlignCenter, tr("No profile"));
         return;
     }
-    paintFrames(p, layout_, width(), height(), viewColors(palette()));
+    const ViewColors colors = viewColors(palette());
+    if (colors.neutralFrame != lookColors_) {  // palette changed: colours in the cache too
+        looks_.clear();
+        lookColors_ = colors.neutralFrame;
+    }
+    paintFrames(p, layout_, width(), height(), colors, &looks_);
 }
 
 QImage FlameGraphWidget::renderImage(int width) const {

@@ -80,8 +80,12 @@ protected:
 
 private:
     void relayout();
+    struct FrameLook {
+        QColor fill;
+        QString label;  // elided to the frame's width; empty when too narrow
+    };
     void paintFrames(QPainter& p, const core::FlameLayout& layout, int width, int height,
-                     const ViewColors& colors) const;
+                     const ViewColors& colors, std::vector<FrameLook>* cache = nullptr) const;
     int rows() const;
     int rowOf(const core::FlameFrame& f) const;
     const core::FlameFrame* frameAt(const QPoint& pos) const;
@@ -95,6 +99,8 @@ private:
     std::vector<uint32_t> zoomHistory_;
     double viewStart_ = 0, viewWidth_ = 1;  // horizontal zoom inside the zoom root
     bool rootAtBottom_ = false;
+    mutable std::vector<FrameLook> looks_;  // for layout_; cleared when it changes
+    mutable QColor lookColors_;
     int rowHeight_ = 18;
     std::vector<char> nodeMatches_;  // per report node
     int matchCount_ = 0;

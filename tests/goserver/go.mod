@@ -1,0 +1,3 @@
+module embers/goserver
+
+go 1.19

@@ -198,7 +198,10 @@ void TopTableView::onAnalysisReady() {
     if (header->sortIndicatorSection() >= model_->columnCount())
         table_->sortByColumn(TopTableModel::Flat, Qt::DescendingOrder);
     syncing_ = false;
-    if (oldColumns != model_->columnCount() || !columnsSized_) {
+    // Diff values ("+100.42%") are wider: size again when the table switches to or from one.
+    if (oldColumns != model_->columnCount() || !columnsSized_ ||
+        result->isDiff() != sizedForDiff_) {
+        sizedForDiff_ = result->isDiff();
         table_->resizeColumnsToContents();
         const int nameWidth = qMax(header->sectionSize(TopTableModel::Name), 300);
         header->resizeSection(TopTableModel::Name, qMin(nameWidth, 700));

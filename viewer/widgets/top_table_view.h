@@ -74,6 +74,7 @@ private:
     QComboBox* granularity_ = nullptr;
     QLabel* status_ = nullptr;
     bool syncing_ = false;  // the current row moves on the session's (or the model's) behalf
+    bool sizedForDiff_ = false;
     bool columnsSized_ = false;
 };
 

@@ -1,9 +1,8 @@
 #include "call_tree.h"
 
-#include <sys/mman.h>
 #include <algorithm>
-
 #include <cstdlib>
+#include <memory>
 #include <utility>
 
 #include "errors.h"
@@ -12,42 +11,52 @@ namespace embers::core {
 
 namespace {
 
-// Every sample's report nodes, root first, in one array: the walk down the tree reads
-// node `depth` of each sample in ascending sample order, so reads move forward in memory.
-struct Paths {
-    std::vector<uint64_t> start;  // sample s: nodes[start[s], start[s + 1])
-    std::vector<uint32_t> nodes;
+// A sample on its way down the tree: the rest of its report nodes (root first, or leaf
+// first when inverted, indexed by depth) and its value.
+struct Walker {
+    const uint32_t* path;  // path[depth], valid for depth < length
+    uint32_t length;
+    int64_t weight;
+};
 
-    Paths(const Profile& p, const NodeMap& map) : start(p.sampleCount() + 1, 0) {
+// Storage for the walkers' paths. The walk reads node `depth` of every walker of a subtree
+// in turn; every few levels the subtree's remaining paths are copied next to each other in
+// walk order, so that those reads stay sequential instead of jumping across the profile.
+class PathArenas {
+public:
+    uint32_t* allocate(size_t n) {
+        arenas_.push_back(std::make_unique<uint32_t[]>(std::max<size_t>(n, 1)));
+        return arenas_.back().get();
+    }
+    size_t last() const { return arenas_.size() - 1; }
+    void release(size_t arena) { arenas_[arena].reset(); }
+
+    // Copies the walkers' paths from `depth` on into a new arena; returns its id.
+    size_t compact(Walker* walkers, size_t count, uint32_t depth) {
         size_t total = 0;
-        for (size_t s = 0; s < p.sampleCount(); ++s)
-            for (LocId l : p.sampleLocations(s)) total += map.nodesOf(l).size();
-        nodes.reserve(total);
-        for (size_t s = 0; s < p.sampleCount(); ++s) {
-            start[s] = nodes.size();
-            const auto locs = p.sampleLocations(s);
-            for (auto it = locs.rbegin(); it != locs.rend(); ++it) {
-                const auto ns = map.nodesOf(*it);
-                for (auto nit = ns.rbegin(); nit != ns.rend(); ++nit) nodes.push_back(*nit);
-            }
+        for (size_t i = 0; i < count; ++i)
+            total += walkers[i].length > depth ? walkers[i].length - depth : 0;
+        uint32_t* out = allocate(total);
+        for (size_t i = 0; i < count; ++i) {
+            Walker& w = walkers[i];
+            if (w.length <= depth) continue;
+            std::copy(w.path + depth, w.path + w.length, out);
+            w.path = out - depth;  // still indexed by depth
+            out += w.length - depth;
         }
-        start[p.sampleCount()] = nodes.size();
+        return last();
     }
 
-    // Node `depth` of sample s in tree order (leaf first when inverted), or -1 past its end.
-    int64_t at(size_t s, uint32_t depth, bool inverted) const {
-        const uint64_t len = start[s + 1] - start[s];
-        if (depth >= len) return -1;
-        return nodes[inverted ? start[s + 1] - 1 - depth : start[s] + depth];
-    }
+private:
+    std::vector<std::unique_ptr<uint32_t[]>> arenas_;
 };
 
 }  // namespace
 
-// The tree is built depth-first by partitioning: the samples under a tree node are sorted
-// by their next node, each run of equal nodes becomes one child (or is pruned), and the
-// runs are processed in turn. No hash table, and a pruned subtree costs nothing below
-// its root.
+// The tree is built depth-first by partitioning: the samples under a tree node are grouped
+// by their next node (a counting sort), each group becomes one child (or is pruned), and the
+// groups are processed in turn. No hash table, memory read in order, and a pruned subtree
+// costs nothing below its root.
 CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirection direction,
                          const std::function<bool(double)>& progress, double minShare) {
     const NodeMap nodes(p, o.nodes);
@@ -58,80 +67,112 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
     t.inverted = direction == TreeDirection::BottomUp;
     t.tree.push_back({});
 
+    // Every sample with a value becomes a walker whose path is laid out in sample order.
     const size_t n = p.sampleCount();
-    std::vector<uint32_t> order;  // sample indices, grouped by tree node as we descend
-    std::vector<int64_t> weight(n, 0);
-    order.reserve(n);
+    PathArenas arenas;
+    std::vector<Walker> walkers;
+    walkers.reserve(n);
     int64_t absTotal = 0;
-    for (size_t s = 0; s < n; ++s) {
-        const int64_t w = p.sampleValue(s, o.sampleIndex);
-        if (w == 0) continue;
-        weight[s] = w;
-        order.push_back(uint32_t(s));
-        t.tree[0].total += w;
-        if (w < 0) t.tree[0].negative += w;
-        absTotal += std::llabs(w);
+    {
+        size_t total = 0;
+        for (size_t s = 0; s < n; ++s)
+            if (p.sampleValue(s, o.sampleIndex) != 0)
+                for (LocId l : p.sampleLocations(s)) total += nodes.nodesOf(l).size();
+        uint32_t* out = arenas.allocate(total);
+        for (size_t s = 0; s < n; ++s) {
+            const int64_t w = p.sampleValue(s, o.sampleIndex);
+            if (w == 0) continue;
+            uint32_t* from = out;
+            const auto locs = p.sampleLocations(s);
+            for (auto it = locs.rbegin(); it != locs.rend(); ++it) {
+                const auto ns = nodes.nodesOf(*it);
+                for (auto nit = ns.rbegin(); nit != ns.rend(); ++nit) *out++ = *nit;
+            }
+            if (t.inverted) std::reverse(from, out);
+            walkers.push_back({from, uint32_t(out - from), w});
+            t.tree[0].total += w;
+            if (w < 0) t.tree[0].negative += w;
+            absTotal += std::llabs(w);
+        }
     }
     const double threshold = minShare > 0 ? minShare * double(absTotal) : 0;
 
-    const Paths paths(p, nodes);
+    constexpr uint32_t kCompactEvery = 6;  // levels
+    constexpr size_t kNoArena = ~size_t(0);
     struct Range {
         uint32_t tree;
         uint32_t depth;  // of the tree node's children
         size_t begin, end;
+        size_t releaseArena;  // when set, a marker: the subtree using this arena is done
     };
-    std::vector<Range> stack{{0, 0, 0, order.size()}};
-    std::vector<uint64_t> keyed, scratch;  // (next node << 32) | sample
-    std::vector<uint32_t> slot(nodes.size(), 0), distinct;
-    std::vector<uint32_t> created;
+    std::vector<Range> stack{{0, 0, 0, walkers.size(), kNoArena}};
+    std::vector<uint32_t> nextNode;  // per walker of the range; kEnd past its path
+    std::vector<Walker> scratch;
+    std::vector<uint32_t> slot(nodes.size() + 1, 0), distinct, created;
+    const uint32_t kEnd = uint32_t(nodes.size());
     size_t retired = 0, nextReport = 0;
     while (!stack.empty()) {
         const Range r = stack.back();
         stack.pop_back();
+        if (r.releaseArena != kNoArena) {
+            arenas.release(r.releaseArena);
+            continue;
+        }
         if (progress && retired >= nextReport) {
             if (!progress(n ? double(retired) / double(n) : 1.0)) throw Cancelled("cancelled");
             nextReport = retired + 65536;
         }
-        keyed.clear();
-        for (size_t i = r.begin; i < r.end; ++i) {
-            const uint32_t s = order[i];
-            const int64_t next = paths.at(s, r.depth, t.inverted);
-            if (next < 0) {
-                // The stack ends here: self of the leaf (top-down), or of the root when the
-                // sample has no frames at all.
-                if (!t.inverted || r.tree == 0) t.tree[r.tree].self += weight[s];
-                ++retired;
-            } else {
-                keyed.push_back((uint64_t(next) << 32) | s);
-            }
-        }
-        // Group by next node: a counting sort, stable, so samples stay in ascending order.
+        Walker* const w = walkers.data() + r.begin;
+        const size_t count = r.end - r.begin;
+        if (r.depth > 0 && r.depth % kCompactEvery == 0 && count >= 256)
+            stack.push_back({0, 0, 0, 0, arenas.compact(w, count, r.depth)});
+
+        // Group the walkers by next node: a stable counting sort. Walkers whose path ends
+        // here go first: their value is the self of this node (top-down), or of the root
+        // when they have no frames at all.
+        nextNode.resize(count);
         distinct.clear();
-        for (uint64_t k : keyed)
-            if (slot[k >> 32]++ == 0) distinct.push_back(uint32_t(k >> 32));
+        for (size_t i = 0; i < count; ++i) {
+            const uint32_t nd = r.depth < w[i].length ? w[i].path[r.depth] : kEnd;
+            nextNode[i] = nd;
+            if (slot[nd]++ == 0) distinct.push_back(nd);
+        }
+        std::sort(distinct.begin(), distinct.end());
+        if (distinct.back() == kEnd) {  // ended walkers sort last: move them first
+            distinct.pop_back();
+            distinct.insert(distinct.begin(), kEnd);
+        }
         if (distinct.size() > 1) {
-            std::sort(distinct.begin(), distinct.end());
             size_t offset = 0;
             for (uint32_t nd : distinct) offset += std::exchange(slot[nd], uint32_t(offset));
-            scratch.resize(keyed.size());
-            for (uint64_t k : keyed) scratch[slot[k >> 32]++] = k;
-            keyed.swap(scratch);
+            scratch.resize(count);
+            for (size_t i = 0; i < count; ++i) scratch[slot[nextNode[i]]++] = w[i];
+            std::copy(scratch.begin(), scratch.end(), w);
+            // nextNode in the new order, from the group sizes.
+            size_t at = 0;
+            for (uint32_t nd : distinct) {
+                const size_t end = slot[nd];
+                std::fill(nextNode.begin() + at, nextNode.begin() + end, nd);
+                at = end;
+            }
         }
         for (uint32_t nd : distinct) slot[nd] = 0;
-        for (size_t i = 0; i < keyed.size(); ++i) order[r.begin + i] = uint32_t(keyed[i]);
 
         created.clear();
-        for (size_t i = 0; i < keyed.size();) {
-            const uint32_t node = uint32_t(keyed[i] >> 32);
+        for (size_t i = 0; i < count;) {
+            const uint32_t node = nextNode[i];
             size_t j = i;
             int64_t total = 0, negative = 0, abs = 0;
-            for (; j < keyed.size() && uint32_t(keyed[j] >> 32) == node; ++j) {
-                const int64_t w = weight[uint32_t(keyed[j])];
-                total += w;
-                abs += std::llabs(w);
-                if (w < 0) negative += w;
+            for (; j < count && nextNode[j] == node; ++j) {
+                const int64_t v = w[j].weight;
+                total += v;
+                abs += std::llabs(v);
+                if (v < 0) negative += v;
             }
-            if (threshold > 0 && double(abs) < threshold) {
+            if (node == kEnd) {
+                if (!t.inverted || r.tree == 0) t.tree[r.tree].self += total;
+                retired += j - i;
+            } else if (threshold > 0 && double(abs) < threshold) {
                 CallTreeNode& parent = t.tree[r.tree];
                 ++parent.prunedCount;
                 parent.prunedTotal += total;
@@ -147,7 +188,7 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
                 if (t.inverted && r.tree == 0) c.self = total;
                 created.push_back(uint32_t(t.tree.size()));
                 t.tree.push_back(c);
-                stack.push_back({created.back(), r.depth + 1, r.begin + i, r.begin + j});
+                stack.push_back({created.back(), r.depth + 1, r.begin + i, r.begin + j, kNoArena});
             }
             i = j;
         }

@@ -10,6 +10,8 @@ packages=(
   libprotobuf-dev protobuf-compiler zlib1g-dev libre2-dev
   # capture
   libcurl4-openssl-dev
+  # agent (capture/agent); gperftools for its overhead benchmark
+  libcpp-httplib-dev libunwind-dev libdw-dev google-perftools libgoogle-perftools-dev
   # GUI
   qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
   qt6-qpa-plugins libxkbcommon-x11-0

@@ -8,6 +8,7 @@
 //   flame_bench FILE [--runs N] [--frames N]
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QProcess>
 #include <algorithm>
 #include <cstdio>
@@ -53,21 +54,26 @@ double openToFirstPaint(const QString& file, std::unique_ptr<ProfileSession>* ke
     view->resize(1920, 1080);
     view->show();
     QApplication::processEvents();
-    bool done = false, failed = false;
+    bool failed = false;
+    QEventLoop loop;
     QObject::connect(session.get(), &ProfileSession::failed, [&](const QString& m) {
         std::fprintf(stderr, "flame_bench: %s\n", qPrintable(m));
         failed = true;
+        loop.quit();
     });
+    // The view handles analysisReady first (it connected first) and lays out the frames.
+    QObject::connect(session.get(), &ProfileSession::analysisReady, &loop, &QEventLoop::quit);
     QElapsedTimer t;
     t.start();
     session->open(file);
+    loop.exec();
     FlameGraphWidget* g = view->graph();
-    while (!done && !failed) {
-        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-        if (session->result() && !session->busy() && !g->currentLayout().frames.empty()) {
-            g->repaint();  // the first paint with frames, synchronously
-            done = true;
+    if (!failed) {
+        if (g->currentLayout().frames.empty()) {
+            std::fprintf(stderr, "flame_bench: no frames laid out\n");
+            std::exit(1);
         }
+        g->repaint();  // the first paint with frames, synchronously
     }
     const double s = double(t.nsecsElapsed()) / 1e9;
     if (failed) std::exit(1);

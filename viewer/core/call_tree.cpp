@@ -11,40 +11,44 @@ namespace embers::core {
 
 namespace {
 
-// A sample on its way down the tree: the rest of its report nodes (root first, or leaf
-// first when inverted, indexed by depth) and its value.
+constexpr uint32_t kWindow = 8;  // levels per window
+
+// A sample on its way down the tree: its report nodes (root first, or leaf first when
+// inverted, indexed by depth), its value, and where its nodes for the current window of
+// levels are: win[(depth - winBase) * stride].
 struct Walker {
     const uint32_t* path;  // path[depth], valid for depth < length
+    const uint32_t* win;   // null: read path
     uint32_t length;
+    uint32_t stride;
+    uint32_t winBase;
     int64_t weight;
 };
 
-// Storage for the walkers' paths. The walk reads node `depth` of every walker of a subtree
-// in turn; every few levels the subtree's remaining paths are copied next to each other in
-// walk order, so that those reads stay sequential instead of jumping across the profile.
-class PathArenas {
+// Storage for paths and windows. The walk reads node `depth` of every walker of a subtree
+// in turn. Read from the paths, those reads jump across memory; so every kWindow levels the
+// subtree's next kWindow nodes are copied level-major into a window, where the reads of
+// one level are adjacent.
+class Arenas {
 public:
     uint32_t* allocate(size_t n) {
         arenas_.push_back(std::make_unique<uint32_t[]>(std::max<size_t>(n, 1)));
         return arenas_.back().get();
     }
-    size_t last() const { return arenas_.size() - 1; }
     void release(size_t arena) { arenas_[arena].reset(); }
 
-    // Copies the walkers' paths from `depth` on into a new arena; returns its id.
-    size_t compact(Walker* walkers, size_t count, uint32_t depth) {
-        size_t total = 0;
-        for (size_t i = 0; i < count; ++i)
-            total += walkers[i].length > depth ? walkers[i].length - depth : 0;
-        uint32_t* out = allocate(total);
+    // A window over levels [depth, depth + kWindow) for these walkers; returns its id.
+    size_t window(Walker* walkers, size_t count, uint32_t depth, uint32_t end) {
+        uint32_t* m = allocate(count * kWindow);
         for (size_t i = 0; i < count; ++i) {
             Walker& w = walkers[i];
-            if (w.length <= depth) continue;
-            std::copy(w.path + depth, w.path + w.length, out);
-            w.path = out - depth;  // still indexed by depth
-            out += w.length - depth;
+            for (uint32_t k = 0; k < kWindow; ++k)
+                m[k * count + i] = depth + k < w.length ? w.path[depth + k] : end;
+            w.win = m + i;
+            w.stride = uint32_t(count);
+            w.winBase = depth;
         }
-        return last();
+        return arenas_.size() - 1;
     }
 
 private:
@@ -69,7 +73,7 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
 
     // Every sample with a value becomes a walker whose path is laid out in sample order.
     const size_t n = p.sampleCount();
-    PathArenas arenas;
+    Arenas arenas;
     std::vector<Walker> walkers;
     walkers.reserve(n);
     int64_t absTotal = 0;
@@ -89,7 +93,7 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
                 for (auto nit = ns.rbegin(); nit != ns.rend(); ++nit) *out++ = *nit;
             }
             if (t.inverted) std::reverse(from, out);
-            walkers.push_back({from, uint32_t(out - from), w});
+            walkers.push_back({from, nullptr, uint32_t(out - from), 0, 0, w});
             t.tree[0].total += w;
             if (w < 0) t.tree[0].negative += w;
             absTotal += std::llabs(w);
@@ -97,7 +101,6 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
     }
     const double threshold = minShare > 0 ? minShare * double(absTotal) : 0;
 
-    constexpr uint32_t kCompactEvery = 6;  // levels
     constexpr size_t kNoArena = ~size_t(0);
     struct Range {
         uint32_t tree;
@@ -109,7 +112,6 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
     std::vector<uint32_t> nextNode;  // per walker of the range; kEnd past its path
     std::vector<Walker> scratch;
     std::vector<uint32_t> slot(nodes.size() + 1, 0), distinct, created;
-    const uint32_t kEnd = uint32_t(nodes.size());
     size_t retired = 0, nextReport = 0;
     while (!stack.empty()) {
         const Range r = stack.back();
@@ -124,8 +126,9 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
         }
         Walker* const w = walkers.data() + r.begin;
         const size_t count = r.end - r.begin;
-        if (r.depth > 0 && r.depth % kCompactEvery == 0 && count >= 256)
-            stack.push_back({0, 0, 0, 0, arenas.compact(w, count, r.depth)});
+        const uint32_t kEnd = uint32_t(nodes.size());
+        if (r.depth % kWindow == 0 && count >= 64)
+            stack.push_back({0, 0, 0, 0, arenas.window(w, count, r.depth, kEnd)});
 
         // Group the walkers by next node: a stable counting sort. Walkers whose path ends
         // here go first: their value is the self of this node (top-down), or of the root
@@ -133,7 +136,11 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
         nextNode.resize(count);
         distinct.clear();
         for (size_t i = 0; i < count; ++i) {
-            const uint32_t nd = r.depth < w[i].length ? w[i].path[r.depth] : kEnd;
+            const Walker& wi = w[i];
+            const uint32_t k = r.depth - wi.winBase;
+            const uint32_t nd = wi.win && k < kWindow ? wi.win[size_t(k) * wi.stride]
+                                : r.depth < wi.length ? wi.path[r.depth]
+                                                      : kEnd;
             nextNode[i] = nd;
             if (slot[nd]++ == 0) distinct.push_back(nd);
         }

@@ -1,5 +1,7 @@
 #include "profile_session.h"
 
+#include <future>
+
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -166,11 +168,21 @@ void ProfileSession::startAnalysis() {
             p = applyFilters(p, options.filters, &r->warnings);
             if (flag->load()) throw Cancelled("cancelled");
             r->profile = p;
-            r->table = std::make_shared<const FlatTable>(computeFlatTable(*p, r->analysis));
+            // The flame graph's tree and the table are independent: build them side by side.
             AnalysisOptions treeOptions = r->analysis;
             treeOptions.nodes.granularity = Granularity::Functions;
-            r->tree = std::make_shared<const CallTree>(computeCallTree(
-                *p, treeOptions, TreeDirection::TopDown, keepGoing, kFlameMinShare));
+            auto tree = std::async(std::launch::async, [p, treeOptions, keepGoing] {
+                return std::make_shared<const CallTree>(computeCallTree(
+                    *p, treeOptions, TreeDirection::TopDown, keepGoing, kFlameMinShare));
+            });
+            try {
+                r->table = std::make_shared<const FlatTable>(computeFlatTable(*p, r->analysis));
+            } catch (...) {
+                flag->store(true);  // stop the tree as well, then report this failure
+                tree.wait();
+                throw;
+            }
+            r->tree = tree.get();
             out.result = r;
         } catch (const Cancelled&) {
             out.error = QStringLiteral("cancelled");

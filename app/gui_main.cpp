@@ -27,6 +27,8 @@ int runGui(int argc, char** argv) {
     QStringList files;
     for (int i = 1; i < argc; ++i) files << QString::fromLocal8Bit(argv[i]);
     window.show();
+    if (QSettings().value(QStringLiteral("capture/localDemo"), true).toBool())
+        window.startLocalDemo();
     if (!files.isEmpty()) window.openFiles(files);
     return app.exec();
 }

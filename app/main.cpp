@@ -13,9 +13,11 @@ struct Verb {
 };
 
 constexpr Verb kVerbs[] = {
-    {"top", embers::app::verbTop},   {"list", embers::app::verbList},
-    {"peek", embers::app::verbPeek}, {"tree", embers::app::verbTree},
-    {"info", embers::app::verbInfo}, {"convert", embers::app::verbConvert},
+    {"top", embers::app::verbTop},     {"list", embers::app::verbList},
+    {"peek", embers::app::verbPeek},   {"tree", embers::app::verbTree},
+    {"info", embers::app::verbInfo},   {"convert", embers::app::verbConvert},
+    {"flame", embers::app::verbFlame}, {"capture", embers::app::verbCapture},
+    {"token", embers::app::verbToken},
 };
 
 bool isVerb(std::string_view name) {

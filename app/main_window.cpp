@@ -3,10 +3,13 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -19,7 +22,10 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include "keychain_secrets.h"
+#include "local_demo.h"
 #include "profile_tab.h"
+#include "targets_panel.h"
 #include "widgets/profile_session.h"
 #include "widgets/theme.h"
 
@@ -67,6 +73,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     stack_->addWidget(tabs_);
     setCentralWidget(stack_);
 
+    secrets_ = std::make_unique<KeychainSecrets>();
+    targets_ = new TargetsPanel(secrets_.get());
+    targetsDock_ = new QDockWidget(tr("Capture"), this);
+    targetsDock_->setObjectName(QStringLiteral("targetsDock"));
+    targetsDock_->setWidget(targets_);
+    targetsDock_->setMinimumWidth(300);
+    addDockWidget(Qt::LeftDockWidgetArea, targetsDock_);
+    connect(targets_, &TargetsPanel::captured, this, [this](const QString& path) {
+        openFiles({path});
+        statusBar()->showMessage(tr("Captured %1").arg(path), 8000);
+    });
+    connect(targets_, &TargetsPanel::captureFailed, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 15000); });
+
     buildMenus();
     statusBar()->showMessage(tr("Ready"), 2000);
     QSettings settings;
@@ -100,6 +120,10 @@ void MainWindow::buildMenus() {
         if (tabs_->count()) tabs_->setCurrentIndex((tabs_->currentIndex() + 1) % tabs_->count());
     });
 
+    QAction* toggleTargets = targetsDock_->toggleViewAction();
+    toggleTargets->setText(tr("&Capture Panel"));
+    toggleTargets->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
+    view->addAction(toggleTargets);
     QMenu* theme = view->addMenu(tr("&Theme"));
     auto* themes = new QActionGroup(this);
     const widgets::Theme current =
@@ -120,10 +144,45 @@ void MainWindow::buildMenus() {
         });
     }
 
+    QMenu* capture = menuBar()->addMenu(tr("&Capture"));
+    capture->addAction(tr("&Add Target…"), QKeySequence(tr("Ctrl+Shift+N")), this, [this] {
+        targetsDock_->show();
+        targets_->pasteTarget(QString());
+    });
+    capture->addAction(tr("&Paste Target (cURL, Header, HAR)"), QKeySequence(tr("Ctrl+Shift+V")),
+                       this, [this] {
+                           targetsDock_->show();
+                           targets_->pasteTarget(QGuiApplication::clipboard()->text());
+                       });
+    QAction* demo = capture->addAction(tr("Start the &Local Demo on Launch"));
+    demo->setCheckable(true);
+    demo->setChecked(QSettings().value(QStringLiteral("capture/localDemo"), true).toBool());
+    connect(demo, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("capture/localDemo"), on);
+        if (on) startLocalDemo();
+    });
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), QKeySequence::HelpContents, this,
                     &MainWindow::showShortcuts);
     help->addAction(tr("&About Embers"), this, &MainWindow::showAbout);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::startLocalDemo() {
+    if (!localDemo_) {
+        localDemo_ = new LocalDemo(this);
+        connect(localDemo_, &LocalDemo::ready, this,
+                [this](const capture::Target& t, const QString& token) {
+                    targets_->addTarget(t, token);
+                    statusBar()->showMessage(tr("Local demo serving at %1").arg(t.displayUrl()),
+                                             5000);
+                });
+        connect(localDemo_, &LocalDemo::failed, this,
+                [this](const QString& m) { statusBar()->showMessage(m, 10000); });
+    }
+    localDemo_->start();
 }
 
 ProfileTab* MainWindow::currentTab() const {
@@ -252,6 +311,10 @@ void MainWindow::showShortcuts() {
            "<tr><td><b>Ctrl+Wheel</b></td><td>Zoom the flame graph around the cursor</td></tr>"
            "<tr><td><b>Enter</b></td><td>Apply a filter field</td></tr>"
            "<tr><td><b>Ctrl+Tab</b></td><td>Next profile tab</td></tr>"
+           "<tr><td><b>Ctrl+Shift+C</b></td><td>Show or hide the capture panel</td></tr>"
+           "<tr><td><b>Ctrl+Shift+N</b></td><td>Add a capture target</td></tr>"
+           "<tr><td><b>Ctrl+Shift+V</b></td><td>Add a target from a pasted cURL command, "
+           "header or HAR path</td></tr>"
            "<tr><td><b>Ctrl+W</b></td><td>Close the profile tab</td></tr>"
            "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr></table>"));
 }

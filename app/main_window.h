@@ -3,13 +3,22 @@
 #pragma once
 
 #include <QMainWindow>
+#include <memory>
 
 class QMenu;
 class QStackedWidget;
 class QTabWidget;
+class QDockWidget;
 class QListWidget;
 
+namespace embers::capture {
+class SecretStore;
+}
+
 namespace embers::app {
+
+class LocalDemo;
+class TargetsPanel;
 
 class ProfileTab;
 
@@ -17,10 +26,16 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     void openFiles(const QStringList& paths);
     ProfileTab* currentTab() const;
     QTabWidget* tabs() const { return tabs_; }
+    TargetsPanel* targetsPanel() const { return targets_; }
+
+    // Starts embers-demo and lists it as "Local demo", the first target (the GUI does this
+    // on start unless Capture > Start the Local Demo is off).
+    void startLocalDemo();
 
 protected:
     void closeEvent(QCloseEvent* e) override;
@@ -45,6 +60,10 @@ private:
     QWidget* welcome_;
     QListWidget* welcomeRecent_;
     QMenu* recentMenu_;
+    std::unique_ptr<capture::SecretStore> secrets_;
+    TargetsPanel* targets_;
+    QDockWidget* targetsDock_;
+    LocalDemo* localDemo_ = nullptr;
 };
 
 }  // namespace embers::app

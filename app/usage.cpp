@@ -20,6 +20,9 @@ Verbs:
                     write (and merge) profiles in the pprof format
   flame FILE -o OUT.svg|OUT.png
                     render a flame graph without a display
+  capture URL --profile KIND
+                    fetch a profile from a node's net/http/pprof endpoint
+  token inspect     what a token, header, cURL command or HAR file (on stdin) says
   help              this text, with every option
 )";
     if (!full) {
@@ -49,6 +52,43 @@ flame:    -o OUT.svg|OUT.png (required)  --width W (default 1600)  --flame (root
           and the filters and --sample-index above
 
 Exit codes: 0 ok, 1 usage error, 2 unreadable or invalid input.
+
+capture URL --profile cpu|heap|allocs|goroutine|block|mutex|threadcreate|trace|cmdline
+  URL is the node (https://node:8443; the pprof prefix is then looked for at
+  /debug/pprof and /__/debug/pprof) or its pprof prefix
+  (https://node:8443/auth/debug/pprof, or a profile's URL).
+  --seconds N             recording time of cpu and trace (defaults 30 and 1);
+                          for the other kinds, a delta profile over N seconds
+  --debug N               1 or 2: text instead of a proto (goroutine 2: full stacks)
+  --gc                    heap: run a garbage collection first
+  --token T               a bearer token, "Bearer T" or an Authorization header
+  --token-file F          a file holding the token (read at capture time)
+  --token-env VAR         an environment variable holding the token
+  --token-from F          a saved DevTools "Copy as cURL" command or HAR export;
+                          it may also give the URL, which can then be left out
+  --cacert F              trust the CA certificates in F (PEM)
+  --cert F --key F        client certificate and key for mutual TLS (PEM)
+  --insecure              do not check the node's certificate (a warning is shown)
+  -o FILE                 write the profile to FILE (- for stdout); default: the
+                          captures folder ($EMBERS_CAPTURE_DIR if set), and the
+                          path is printed
+  --timeout S             give up after S seconds (default: seconds x 1.5 + 30
+                          for cpu and trace, 60 otherwise)
+  --connect-timeout S     give up connecting after S seconds (default 10)
+  Proxies come from https_proxy, http_proxy and no_proxy. The token is sent
+  only to the node's own host, never after a redirect to another one.
+  Exit codes: 0 ok, 1 usage error or the file cannot be written, 2 the answer is
+  not what was asked for (wrong prefix, HTML page, refused), 3 the token was
+  refused (401, 403), 4 network or TLS failure, 130 interrupted.
+
+token inspect < INPUT
+  INPUT is a token, an Authorization header, a DevTools "Copy as cURL" command
+  or the path of a HAR export. Prints the node it was sent to, the subject,
+  roles and expiry ("expired 10 min ago") of a JWT (decoded, not verified),
+  and warnings (expired, neither admin nor super-admin).
+  --host H                in a HAR, the token sent to host H (default: the newest)
+  --print-token           also print the token itself
+  Exit codes: 0 a token was found, 1 usage error, 2 none found.
 )";
 }
 

@@ -11,6 +11,10 @@ int verbTree(int argc, char** argv, int first);
 int verbInfo(int argc, char** argv, int first);
 int verbConvert(int argc, char** argv, int first);
 int verbFlame(int argc, char** argv, int first);
+// Fetches a profile from a node over HTTP(S); QtCore only.
+int verbCapture(int argc, char** argv, int first);
+// Shows what a pasted token, header, cURL command or HAR file says; QtCore only.
+int verbToken(int argc, char** argv, int first);
 
 // The desktop viewer; argv[1..] are files to open.
 int runGui(int argc, char** argv);

@@ -9,7 +9,7 @@ packages=(
   # core
   libprotobuf-dev protobuf-compiler zlib1g-dev libre2-dev
   # capture
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev qtkeychain-qt6-dev
   # agent (capture/agent); gperftools for its overhead benchmark
   libcpp-httplib-dev libunwind-dev libdw-dev google-perftools libgoogle-perftools-dev
   # GUI

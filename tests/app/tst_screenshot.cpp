@@ -7,12 +7,16 @@
 #include <QPixmap>
 #include <QScreen>
 #include <QSet>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QtTest>
 
+#include "local_demo.h"
 #include "main_window.h"
 #include "profile_tab.h"
+#include "targets_panel.h"
 #include "widgets/flame_graph_view.h"
 #include "widgets/flame_graph_widget.h"
 #include "widgets/profile_session.h"
@@ -101,6 +105,29 @@ private slots:
                 QVERIFY2(bg.lightness() >= 128, qPrintable(bg.name()));
         }
         widgets::applyTheme(widgets::Theme::System);
+    }
+
+    // The capture panel after capturing from the local demo (the agent in embers-demo).
+    void captureFromLocalDemo() {
+        if (app::LocalDemo::findProgram().isEmpty()) QSKIP("embers-demo is not built");
+        QTemporaryDir captures;
+        qputenv("EMBERS_CAPTURE_DIR", captures.path().toUtf8());
+        app::MainWindow w;
+        w.setGeometry(0, 0, 1600, 1000);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.startLocalDemo();
+        app::TargetsPanel* panel = w.targetsPanel();
+        QVERIFY(QTest::qWaitFor([panel] { return !panel->targets().isEmpty(); }, 20000));
+        panel->setConfirmWarnings(false);
+        QSignalSpy captured(panel, &app::TargetsPanel::captured);
+        QVERIFY(panel->startCapture(capture::ProfileKind::Heap));
+        QVERIFY(QTest::qWaitFor([&] { return !captured.isEmpty(); }, 30000));
+        app::ProfileTab* tab = lastTab(w);
+        QVERIFY(tab);
+        QVERIFY(QTest::qWaitFor(
+            [tab] { return tab->session()->result() && !tab->session()->busy(); }, 20000));
+        QVERIFY(distinctColours(shoot(QStringLiteral("capture-heap.png"))) > 15);
     }
 
     void goroutineDumpAndDiff() {

@@ -3,6 +3,10 @@
 //   embers-demo [--port N] [--token T] [--bind ADDR] [--tls-cert PEM --tls-key PEM]
 //               [--parked N] [--leak-mb M] [--blocked-thread]
 //
+// Defaults come from the environment as for any agent (EMBERS_AGENT_PORT, EMBERS_AGENT_TOKEN,
+// EMBERS_AGENT_BIND, EMBERS_AGENT_PREFIX); a token given there stays out of `ps`. With
+// EMBERS_DEMO_EXIT_WITH_PARENT set, it exits when the process that started it does.
+//
 // Threads: demo::burnCpu (CPU-bound), demo::allocateLeaky (keeps M MiB live,
 // allocated in 64 KiB blocks at start), demo::churnAllocations (allocates and
 // frees), N threads parked in demo::parkedWorker (named "demo-parked"), and
@@ -12,6 +16,8 @@
 #include <embers/agent.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -111,7 +117,13 @@ __attribute__((noinline)) void contend() {
 }  // namespace demo
 
 int main(int argc, char** argv) {
-    embers::AgentOptions options;
+    // The environment first (EMBERS_AGENT_TOKEN keeps the token out of `ps`), flags win.
+    embers::AgentOptions options = embers::AgentOptions::fromEnvironment();
+    // Started by the Embers GUI as its local demo: go when the GUI goes, however it ends.
+    if (std::getenv("EMBERS_DEMO_EXIT_WITH_PARENT")) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() == 1) return 0;  // the parent is already gone
+    }
     int parked = 4;
     bool blockedThread = false;
     size_t leakMb = 32;

@@ -1,0 +1,92 @@
+// The Targets panel: the nodes to capture from (the local demo first), a button per profile
+// kind with progress, countdown and cancel, and the history of captures. A capture opens in
+// the viewer when it is done.
+#pragma once
+
+#include <QFuture>
+#include <QWidget>
+#include <atomic>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "client/capture_job.h"
+#include "client/targets.h"
+
+class QCheckBox;
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QToolButton;
+
+namespace embers::app {
+
+class TargetsPanel : public QWidget {
+    Q_OBJECT
+public:
+    // `secrets` holds literal tokens; the panel does not own it.
+    TargetsPanel(capture::SecretStore* secrets, QWidget* parent = nullptr);
+    ~TargetsPanel() override;
+
+    // Adds (or replaces, by id) a target and stores its literal token.
+    void addTarget(const capture::Target& target, const QString& literalToken);
+    const QList<capture::Target>& targets() const { return targets_; }
+    void selectTarget(const QString& id);
+    void selectTargets(const QStringList& ids);
+
+    // Starts a capture from the selected targets (all at once when several are selected;
+    // their merged profile then opens); false when one is running or none is selected. Warnings
+    // about the token are asked about unless confirm is off (tests).
+    bool startCapture(capture::ProfileKind kind);
+    void cancelCapture();
+    bool capturing() const { return running_ != nullptr; }
+    void setConfirmWarnings(bool on) { confirmWarnings_ = on; }
+    void setSeconds(int seconds);
+    QString statusText() const;
+    QStringList history() const;
+
+    // Opens the add dialog filled from pasted text (a cURL command, header, HAR path).
+    void pasteTarget(const QString& text);
+
+signals:
+    void captured(const QString& path);  // a profile to open
+    void captureFailed(const QString& message);
+    void busyChanged(bool busy);
+
+private:
+    void rebuildList();
+    void saveTargets();
+    void addDialog(const QString& pasted = {});
+    void editSelected();
+    void removeSelected();
+    const capture::Target* selected() const;
+    void onProgress(const capture::CaptureStatus& status);
+    QList<const capture::Target*> selectedTargets() const;
+    void onBatchFinished();
+    QString mergeCaptures(const QStringList& paths, QString* error);
+    void addHistory(const QString& path);
+    void setBusy(bool busy);
+
+    capture::SecretStore* secrets_;
+    QList<capture::Target> targets_;
+    QListWidget* list_;
+    QToolButton* edit_;
+    QToolButton* remove_;
+    QSpinBox* seconds_;
+    QCheckBox* gc_;
+    QList<QPushButton*> kindButtons_;
+    QProgressBar* progress_;
+    QPushButton* cancel_;
+    QLabel* status_;
+    QListWidget* history_;
+    bool confirmWarnings_ = true;
+    std::shared_ptr<std::atomic<bool>> running_;
+    QList<QFuture<capture::CaptureResult>> futures_;
+    std::vector<std::pair<QString, capture::CaptureResult>> batch_;  // (target, result)
+    int pending_ = 0;  // the running capture's cancel flag
+    capture::ProfileKind runningKind_ = capture::ProfileKind::Cpu;
+};
+
+}  // namespace embers::app

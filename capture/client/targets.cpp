@@ -1,0 +1,98 @@
+#include "targets.h"
+
+#include <QUuid>
+
+namespace embers::capture {
+
+QString Target::displayUrl() const {
+    QString s = baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+    if (!prefix.isEmpty()) s += prefix;
+    return s;
+}
+
+QString newTargetId() {
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+namespace {
+
+QString kindName(TokenRef::Kind kind) {
+    switch (kind) {
+        case TokenRef::File:
+            return QStringLiteral("file");
+        case TokenRef::Env:
+            return QStringLiteral("env");
+        case TokenRef::Literal:
+            break;
+    }
+    return QStringLiteral("literal");
+}
+
+TokenRef::Kind kindFromName(const QString& name) {
+    if (name == QLatin1String("file")) return TokenRef::File;
+    if (name == QLatin1String("env")) return TokenRef::Env;
+    return TokenRef::Literal;
+}
+
+}  // namespace
+
+QList<Target> loadTargets(QSettings& settings) {
+    QList<Target> out;
+    const int n = settings.beginReadArray(QStringLiteral("targets"));
+    for (int i = 0; i < n; ++i) {
+        settings.setArrayIndex(i);
+        Target t;
+        t.id = settings.value(QStringLiteral("id")).toString();
+        t.name = settings.value(QStringLiteral("name")).toString();
+        t.baseUrl = QUrl(settings.value(QStringLiteral("url")).toString());
+        t.prefix = settings.value(QStringLiteral("prefix")).toString();
+        t.tokenKind = kindFromName(settings.value(QStringLiteral("tokenKind")).toString());
+        t.tokenSource = settings.value(QStringLiteral("tokenSource")).toString();
+        t.caFile = settings.value(QStringLiteral("caFile")).toString();
+        t.certFile = settings.value(QStringLiteral("certFile")).toString();
+        t.keyFile = settings.value(QStringLiteral("keyFile")).toString();
+        t.insecure = settings.value(QStringLiteral("insecure"), false).toBool();
+        if (t.id.isEmpty()) t.id = newTargetId();
+        if (t.baseUrl.isValid() && !t.baseUrl.host().isEmpty()) out << t;
+    }
+    settings.endArray();
+    return out;
+}
+
+void saveTargets(QSettings& settings, const QList<Target>& targets) {
+    settings.remove(QStringLiteral("targets"));
+    settings.beginWriteArray(QStringLiteral("targets"));
+    int i = 0;
+    for (const Target& t : targets) {
+        if (t.localDemo) continue;
+        settings.setArrayIndex(i++);
+        settings.setValue(QStringLiteral("id"), t.id);
+        settings.setValue(QStringLiteral("name"), t.name);
+        settings.setValue(QStringLiteral("url"), t.baseUrl.toString(QUrl::RemoveUserInfo));
+        settings.setValue(QStringLiteral("prefix"), t.prefix);
+        settings.setValue(QStringLiteral("tokenKind"), kindName(t.tokenKind));
+        // A literal token's value is a secret: only files and variable names are written.
+        settings.setValue(QStringLiteral("tokenSource"),
+                          t.tokenKind == TokenRef::Literal ? QString() : t.tokenSource);
+        settings.setValue(QStringLiteral("caFile"), t.caFile);
+        settings.setValue(QStringLiteral("certFile"), t.certFile);
+        settings.setValue(QStringLiteral("keyFile"), t.keyFile);
+        settings.setValue(QStringLiteral("insecure"), t.insecure);
+    }
+    settings.endArray();
+}
+
+QString SessionSecrets::read(const QString& id) {
+    const auto it = secrets_.find(id);
+    return it == secrets_.end() ? QString() : it->second;
+}
+
+QString tokenFor(const Target& target, SecretStore& secrets, QString* error) {
+    if (target.tokenKind == TokenRef::Literal) return secrets.read(target.id);
+    TokenRef ref;
+    ref.kind = target.tokenKind;
+    ref.value = target.tokenSource;
+    return resolveToken(ref, error);
+}
+
+}  // namespace embers::capture

@@ -282,6 +282,41 @@ private slots:
         QVERIFY(text.body.startsWith("heap profile: "));
     }
 
+    // The agent is captured from exactly like a Go service: `embers capture` with only the
+    // node's URL finds the prefix, saves the profile and exits 0; a wrong token exits 3.
+    void embersCaptureFromTheAgent() {
+        const QString embers = qEnvironmentVariable("EMBERS_BIN");
+        if (embers.isEmpty()) QSKIP("EMBERS_BIN is not set (run through ctest)");
+        auto capture = [&](const QStringList& args, QString* out, QString* err) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("EMBERS_CAPTURE_DIR", dir_.filePath("captures"));
+            env.insert("EMBERS_TEST_TOKEN", token_);
+            p.setProcessEnvironment(env);
+            p.start(embers, QStringList{"capture", base_} + args);
+            p.waitForFinished(60000);
+            *out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+            *err = QString::fromUtf8(p.readAllStandardError());
+            return p.exitCode();
+        };
+        QString out, err;
+        for (const char* kind : {"heap", "goroutine", "threadcreate", "mutex"}) {
+            QCOMPARE(capture({"--profile", kind, "--token-env", "EMBERS_TEST_TOKEN"}, &out, &err),
+                     0);
+            QVERIFY2(out.endsWith(".pb.gz"), qPrintable(out + err));
+            const ProfilePtr p = readProfileFile(out.toStdString(), {});
+            QVERIFY(p->sampleCount() > 0);
+            QVERIFY(!out.contains(token_) && !err.contains(token_));
+        }
+        QCOMPARE(capture({"--profile", "cpu", "--seconds", "1", "--token-env", "EMBERS_TEST_TOKEN"},
+                         &out, &err),
+                 0);
+        QVERIFY(cumOf(*readProfileFile(out.toStdString(), {}), "cpu", "demo::burnCpu") > 0);
+        QCOMPARE(capture({"--profile", "heap", "--token", "wrong"}, &out, &err), 3);
+        QVERIFY2(err.contains("401"), qPrintable(err));
+        QVERIFY(!err.contains(token_));
+    }
+
     void threadDump() {
         const ProfilePtr g = fetchProfile("goroutine", "goroutine.pb.gz");
         QVERIFY(g);

@@ -66,6 +66,11 @@ capture URL --profile cpu|heap|allocs|goroutine|block|mutex|threadcreate|trace|c
   --token-env VAR         an environment variable holding the token
   --token-from F          a saved DevTools "Copy as cURL" command or HAR export;
                           it may also give the URL, which can then be left out
+  --oauth2-token-url U    get the token from an OAuth2 token endpoint: the client
+                          credentials grant, or the password grant with --username
+    --client-id ID --client-secret-env VAR | --client-secret-file F
+    [--username U --password-env VAR | --password-file F] [--scope S]
+                          (secrets from variables or files, never the command line)
   --cacert F              trust the CA certificates in F (PEM)
   --cert F --key F        client certificate and key for mutual TLS (PEM)
   --insecure              do not check the node's certificate (a warning is shown)

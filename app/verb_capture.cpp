@@ -17,12 +17,14 @@
 #include <iostream>
 #include <optional>
 #include <utility>
+#include <variant>
 
 #include "cli_args.h"
 #include "cli_common.h"
 #include "client/capture_job.h"
 #include "client/http_fetch.h"
 #include "client/jwt.h"
+#include "client/oauth2.h"
 #include "client/pprof_index.h"
 #include "client/profile_kinds.h"
 #include "client/token_source.h"
@@ -47,10 +49,28 @@ void onInterrupt(int) {
 
 OptionSpec captureOptionSpec() {
     OptionSpec spec;
-    spec.withValue = {
-        "--profile",   "--seconds",    "--debug",   "--token",          "--token-file",
-        "--token-env", "--token-from", "--cacert",  "--cert",           "--key",
-        "-o",          "--output",     "--timeout", "--connect-timeout"};
+    spec.withValue = {"--profile",
+                      "--seconds",
+                      "--debug",
+                      "--token",
+                      "--token-file",
+                      "--token-env",
+                      "--token-from",
+                      "--cacert",
+                      "--cert",
+                      "--key",
+                      "-o",
+                      "--output",
+                      "--timeout",
+                      "--connect-timeout",
+                      "--oauth2-token-url",
+                      "--client-id",
+                      "--client-secret-env",
+                      "--client-secret-file",
+                      "--username",
+                      "--password-env",
+                      "--password-file",
+                      "--scope"};
     spec.switches = {"--gc", "--insecure"};
     return spec;
 }
@@ -133,6 +153,43 @@ std::optional<QString> readToken(const CliArgs& args, const QString& host, Token
         return std::nullopt;
     }
     return token;
+}
+
+// --oauth2-token-url: an access token from the identity provider (client credentials, or the
+// password grant with --username). Secrets come from variables or files, never argv.
+// Returns the token, or the exit code after saying why.
+std::variant<QString, int> oauth2Token(const CliArgs& args, const QString& shownUrl) {
+    auto secret = [&](const char* env, const char* file, const char* what) -> QString {
+        TokenRef ref;
+        if (const auto e = args.value(env))
+            ref = {TokenRef::Env, qs(*e)};
+        else if (const auto f = args.value(file))
+            ref = {TokenRef::File, qs(*f)};
+        else
+            return {};
+        QString error;
+        const QString value = resolveToken(ref, &error);
+        if (!error.isEmpty())
+            throw UsageError(
+                QStringLiteral("%1: %2").arg(QLatin1String(what), error).toStdString());
+        return value;
+    };
+    OAuth2Config config;
+    config.tokenUrl = QUrl(qs(*args.value("--oauth2-token-url")));
+    config.clientId = qs(args.value("--client-id", ""));
+    if (config.clientId.isEmpty()) throw UsageError("--oauth2-token-url needs --client-id");
+    config.clientSecret = secret("--client-secret-env", "--client-secret-file", "client secret");
+    config.username = qs(args.value("--username", ""));
+    if (!config.username.isEmpty())
+        config.password = secret("--password-env", "--password-file", "password");
+    config.scope = qs(args.value("--scope", ""));
+    config.caFile = qs(args.value("--cacert", ""));
+    config.insecure = args.has("--insecure");
+    const OAuth2Token t = requestOAuth2Token(config);
+    if (t.ok()) return t.accessToken;
+    std::cerr << "embers: capture " << str(shownUrl) << ": "
+              << str(redact(redact(t.error, config.clientSecret), config.password)) << "\n";
+    return t.status == 0 ? int(ErrorCategory::Network) : int(ErrorCategory::Auth);
 }
 
 CaptureRequest readRequest(const CliArgs& args, const PprofUrl& target) {
@@ -224,7 +281,17 @@ int runCapture(const CliArgs& args) {
     }
     TokenWorkup workup;
     QString tokenError;
-    const std::optional<QString> token = readToken(args, host, &workup, &tokenError);
+    std::optional<QString> token;
+    if (args.has("--oauth2-token-url")) {
+        for (const char* name : {"--token", "--token-file", "--token-env", "--token-from"})
+            if (args.has(name))
+                throw UsageError("--oauth2-token-url gets the token itself: leave out --token*");
+        const auto got = oauth2Token(args, c.shownUrl);
+        if (std::holds_alternative<int>(got)) return std::get<int>(got);
+        token = std::get<QString>(got);
+    } else {
+        token = readToken(args, host, &workup, &tokenError);
+    }
     if (!token) {
         if (c.shownUrl.isEmpty()) c.shownUrl = QStringLiteral("(no URL)");
         return c.fail(kExitUsage, tokenError);

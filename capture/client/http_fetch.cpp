@@ -337,6 +337,9 @@ FetchResult fetchUrl(const FetchOptions& o) {
         result.sentToken = sendToken;
         std::unique_ptr<curl_slist, SlistDeleter> headers;
         if (sendToken) headers.reset(curl_slist_append(nullptr, authHeader.constData()));
+        const QByteArray contentType = "Content-Type: " + o.postContentType.toUtf8();
+        if (!o.postBody.isEmpty())
+            headers.reset(curl_slist_append(headers.release(), contentType.constData()));
 
         const qint64 leftMs = totalMs - clock.elapsed();
         if (leftMs <= 0) {
@@ -370,6 +373,16 @@ FetchResult fetchUrl(const FetchOptions& o) {
         if (!caFile.isEmpty()) curl_easy_setopt(h, CURLOPT_CAINFO, caFile.constData());
         if (!certFile.isEmpty()) curl_easy_setopt(h, CURLOPT_SSLCERT, certFile.constData());
         if (!keyFile.isEmpty()) curl_easy_setopt(h, CURLOPT_SSLKEY, keyFile.constData());
+        const QByteArray basicUser = o.basicUser.toUtf8(), basicPassword = o.basicPassword.toUtf8();
+        if (!o.postBody.isEmpty()) {
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, o.postBody.constData());
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, long(o.postBody.size()));
+        }
+        if (!basicUser.isEmpty()) {
+            curl_easy_setopt(h, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
+            curl_easy_setopt(h, CURLOPT_USERNAME, basicUser.constData());
+            curl_easy_setopt(h, CURLOPT_PASSWORD, basicPassword.constData());
+        }
         if (o.insecure) {
             curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
             curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -401,7 +414,7 @@ FetchResult fetchUrl(const FetchOptions& o) {
         }
         const char* location = nullptr;
         curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);
-        if (isRedirect(status) && location && *location) {
+        if (isRedirect(status) && location && *location && o.postBody.isEmpty()) {
             if (hop >= o.maxRedirects) {
                 result.transportError =
                     QStringLiteral("more than %1 redirects, starting at %2: check the URL")
@@ -415,7 +428,7 @@ FetchResult fetchUrl(const FetchOptions& o) {
         result.body = std::move(t.body);
         break;
     }
-    result.transportError = redact(result.transportError, token);
+    result.transportError = redact(redact(result.transportError, token), o.basicPassword);
     return result;
 }
 

@@ -34,6 +34,11 @@ struct FetchOptions {
     std::chrono::seconds totalTimeout{60};  // the whole exchange, redirects included
     qint64 maxBodyBytes = kDefaultMaxBodyBytes;
     int maxRedirects = 5;
+    // A POST instead of a GET when set (redirects are then not followed), e.g. an OAuth2
+    // token request; basicUser/basicPassword: HTTP Basic client authentication for it.
+    QByteArray postBody;
+    QString postContentType = QStringLiteral("application/x-www-form-urlencoded");
+    QString basicUser, basicPassword;
     // Called every now and then (at least once a second) with the bytes of
     // the body received so far and the seconds since the fetch began; return
     // false to cancel.

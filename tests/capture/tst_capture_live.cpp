@@ -30,6 +30,7 @@
 #include <memory>
 
 #include "client/http_fetch.h"
+#include "client/oauth2.h"
 #include "client/pprof_index.h"
 #include "core/decode.h"
 #include "core/profile.h"
@@ -128,6 +129,11 @@ private:
 
 }  // namespace
 
+const QString kOAuthClient = QStringLiteral("embers-cli");
+const QString kOAuthSecret = QStringLiteral("client-secret-7f3a9c");
+const QString kOAuthUser = QStringLiteral("ops");
+const QString kOAuthPassword = QStringLiteral("pass-word-51d2e8");
+
 class CaptureLiveTest : public QObject {
     Q_OBJECT
 
@@ -155,6 +161,10 @@ private slots:
     void tokenFromHar();
     void tokenFileAndEnv();
     void mutualTls();
+    void oauth2ClientCredentials();
+    void oauth2PasswordGrant();
+    void oauth2WrongSecret();
+    void oauth2SessionRenews();
 
     void fetchSameHostRedirectKeepsToken();
     void fetchOtherHostRedirectDropsToken();
@@ -172,7 +182,10 @@ private:
     Run embers(const QStringList& args, const QProcessEnvironment& extraEnv = {});
     bool leaks(const Run& r) const;
     QString out(const QString& name) const { return m_tmp->filePath(name); }
-    QStringList tokens() const { return {m_admin, m_expired, m_viewer}; }
+    QStringList tokens() const {
+        return {m_admin, m_expired, m_viewer, kOAuthSecret, kOAuthPassword};
+    }
+    Run oauthCapture(const QStringList& extra, const QString& secret);
 
     QString m_embers;
     QString m_go;
@@ -330,7 +343,10 @@ void CaptureLiveTest::initTestCase() {
                          {QStringLiteral("-echo-addr"), QStringLiteral("127.0.0.1:0")}, &error),
              qPrintable(error));
     QVERIFY2(startServer(&m_b, QStringLiteral("b"),
-                         {QStringLiteral("-prefix"), QStringLiteral("/__/debug/pprof")}, &error),
+                         {QStringLiteral("-prefix"), QStringLiteral("/__/debug/pprof"),
+                          QStringLiteral("-oauth-client"), kOAuthClient + u':' + kOAuthSecret,
+                          QStringLiteral("-oauth-user"), kOAuthUser + u':' + kOAuthPassword},
+                         &error),
              qPrintable(error));
     QVERIFY2(startServer(&m_c, QStringLiteral("c"), {QStringLiteral("-mtls")}, &error),
              qPrintable(error));
@@ -775,6 +791,60 @@ void CaptureLiveTest::noTokenInAnyOutput() {
     QVERIFY(m_runs.size() > 20);
     for (const Run& r : m_runs)
         QVERIFY2(!leaks(r), qPrintable(QStringLiteral("token in the output of ") + r.describe()));
+}
+
+// A heap capture from node b with a token from its OAuth2 endpoint; secrets in variables.
+Run CaptureLiveTest::oauthCapture(const QStringList& extra, const QString& secret) {
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EMBERS_TEST_CLIENT_SECRET"), secret);
+    env.insert(QStringLiteral("EMBERS_TEST_PASSWORD"), kOAuthPassword);
+    return embers(
+        QStringList{m_b.url, QStringLiteral("--profile"), QStringLiteral("heap"),
+                    QStringLiteral("--oauth2-token-url"), m_b.url + QStringLiteral("/oauth/token"),
+                    QStringLiteral("--client-id"), kOAuthClient,
+                    QStringLiteral("--client-secret-env"),
+                    QStringLiteral("EMBERS_TEST_CLIENT_SECRET"), QStringLiteral("--cacert"), m_b.ca,
+                    QStringLiteral("-o"), out(QStringLiteral("oauth.pb.gz"))} +
+            extra,
+        env);
+}
+
+void CaptureLiveTest::oauth2ClientCredentials() {
+    const Run r = oauthCapture({}, kOAuthSecret);
+    VERIFY_RUN(r, 0);
+    QVERIFY(readFile(out(QStringLiteral("oauth.pb.gz"))).startsWith("\x1f\x8b"));
+}
+
+void CaptureLiveTest::oauth2PasswordGrant() {
+    const Run r =
+        oauthCapture({QStringLiteral("--username"), kOAuthUser, QStringLiteral("--password-env"),
+                      QStringLiteral("EMBERS_TEST_PASSWORD")},
+                     kOAuthSecret);
+    VERIFY_RUN(r, 0);
+}
+
+void CaptureLiveTest::oauth2WrongSecret() {
+    const Run r = oauthCapture({}, QStringLiteral("not-the-secret"));
+    VERIFY_RUN(r, 3);
+    QVERIFY2(r.err.contains(QLatin1String("invalid_client")), qPrintable(r.describe()));
+    QVERIFY(!r.err.contains(QLatin1String("not-the-secret")));
+}
+
+void CaptureLiveTest::oauth2SessionRenews() {
+    OAuth2Config c;
+    c.tokenUrl = QUrl(m_b.url + QStringLiteral("/oauth/token"));
+    c.clientId = kOAuthClient;
+    c.clientSecret = kOAuthSecret;
+    c.caFile = m_b.ca;
+    OAuth2Session session(c);
+    QString error;
+    const QString first = session.token(&error);
+    QVERIFY2(!first.isEmpty(), qPrintable(error));
+    QCOMPARE(session.token(&error), first);  // an hour left: kept
+    QCOMPARE(session.requests(), 1);
+    // Asked to renew when less than two hours are left: a new request.
+    QVERIFY(!session.token(&error, 7200).isEmpty());
+    QCOMPARE(session.requests(), 2);
 }
 
 QTEST_GUILESS_MAIN(CaptureLiveTest)

@@ -92,6 +92,9 @@ type config struct {
 	writeTimeout   time.Duration
 	exitOnStdinEOF bool
 	logRequests    bool
+	oauthClient    string
+	oauthUser      string
+	oauthTTL       time.Duration
 }
 
 func main() {
@@ -114,6 +117,9 @@ func run() int {
 	flag.DurationVar(&cfg.writeTimeout, "write-timeout", 20*time.Second, "http.Server WriteTimeout (0 = none)")
 	flag.BoolVar(&cfg.exitOnStdinEOF, "exit-on-stdin-eof", false, "exit when standard input reaches EOF")
 	flag.BoolVar(&cfg.logRequests, "log", false, "log every request to stderr")
+	flag.StringVar(&cfg.oauthClient, "oauth-client", "", "serve an OAuth2 token endpoint at /oauth/token for this client id:secret")
+	flag.StringVar(&cfg.oauthUser, "oauth-user", "", "user:password accepted by the password grant")
+	flag.DurationVar(&cfg.oauthTTL, "oauth-ttl", time.Hour, "lifetime of the OAuth2 access tokens")
 
 	mint := flag.Bool("mint", false, "print a signed token and exit")
 	sub := flag.String("sub", "embers-test", "-mint: the token's sub claim")
@@ -320,6 +326,12 @@ func buildHandler(cfg *config, quit <-chan struct{}) (http.Handler, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
+	if cfg.oauthClient != "" {
+		id, secret, _ := strings.Cut(cfg.oauthClient, ":")
+		user, password, _ := strings.Cut(cfg.oauthUser, ":")
+		outer.Handle("/oauth/token", &oauthServer{secret: cfg.secret, clientID: id,
+			clientSecret: secret, user: user, password: password, ttl: cfg.oauthTTL})
+	}
 	outer.Handle("/", auth.wrap(inner.mux))
 	if cfg.logRequests {
 		return logRequests(outer), nil

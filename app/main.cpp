@@ -17,7 +17,7 @@ constexpr Verb kVerbs[] = {
     {"peek", embers::app::verbPeek},   {"tree", embers::app::verbTree},
     {"info", embers::app::verbInfo},   {"convert", embers::app::verbConvert},
     {"flame", embers::app::verbFlame}, {"capture", embers::app::verbCapture},
-    {"token", embers::app::verbToken},
+    {"token", embers::app::verbToken}, {"watch", embers::app::verbWatch},
 };
 
 bool isVerb(std::string_view name) {

@@ -42,7 +42,12 @@ QWidget* fileRow(QLineEdit* edit, const QString& title, QWidget* parent) {
 
 }  // namespace
 
-TargetDialog::TargetDialog(const Target& target, const QString& literalToken, QWidget* parent)
+namespace {
+constexpr int kOAuth2Source = 100;  // the source combo's data for "OAuth2 token endpoint"
+}  // namespace
+
+TargetDialog::TargetDialog(const Target& target, const QString& literalToken, QWidget* parent,
+                           const QString& oauthSecret, const QString& oauthPassword)
     : QDialog(parent), target_(target), token_(literalToken) {
     setWindowTitle(target.name.isEmpty() ? tr("Add target") : tr("Edit target"));
     setMinimumWidth(620);
@@ -62,7 +67,29 @@ TargetDialog::TargetDialog(const Target& target, const QString& literalToken, QW
                      int(TokenRef::Literal));
     source_->addItem(tr("Token file, read at capture time"), int(TokenRef::File));
     source_->addItem(tr("Environment variable, read at capture time"), int(TokenRef::Env));
-    source_->setCurrentIndex(source_->findData(int(target.tokenKind)));
+    source_->addItem(tr("OAuth2 token endpoint (client credentials or password grant)"),
+                     kOAuth2Source);
+    source_->setCurrentIndex(
+        source_->findData(target.usesOAuth2() ? kOAuth2Source : int(target.tokenKind)));
+    oauth_ = new QWidget;
+    auto* oauthForm = new QFormLayout(oauth_);
+    oauthForm->setContentsMargins(0, 0, 0, 0);
+    oauthUrl_ = new QLineEdit(target.oauthTokenUrl);
+    oauthUrl_->setPlaceholderText(tr("https://idp.example/oauth/token"));
+    oauthClient_ = new QLineEdit(target.oauthClientId);
+    oauthSecret_ = new QLineEdit(oauthSecret);
+    oauthSecret_->setEchoMode(QLineEdit::Password);
+    oauthUser_ = new QLineEdit(target.oauthUsername);
+    oauthUser_->setPlaceholderText(tr("empty: the client credentials grant"));
+    oauthPassword_ = new QLineEdit(oauthPassword);
+    oauthPassword_->setEchoMode(QLineEdit::Password);
+    oauthScope_ = new QLineEdit(target.oauthScope);
+    oauthForm->addRow(tr("Token URL:"), oauthUrl_);
+    oauthForm->addRow(tr("Client id:"), oauthClient_);
+    oauthForm->addRow(tr("Client secret:"), oauthSecret_);
+    oauthForm->addRow(tr("Username:"), oauthUser_);
+    oauthForm->addRow(tr("Password:"), oauthPassword_);
+    oauthForm->addRow(tr("Scope:"), oauthScope_);
     paste_ = new QPlainTextEdit;
     paste_->setPlaceholderText(
         tr("Paste a token, an \"Authorization: Bearer …\" line, a request copied from the "
@@ -98,6 +125,7 @@ TargetDialog::TargetDialog(const Target& target, const QString& literalToken, QW
     form->addRow(tr("Token from:"), source_);
     form->addRow(QString(), paste_);
     form->addRow(QString(), reference_);
+    form->addRow(QString(), oauth_);
     form->addRow(QString(), tokenInfo_);
     form->addRow(tr("CA file:"), fileRow(caFile_, tr("CA certificates (PEM)"), this));
     form->addRow(tr("Client certificate:"), fileRow(certFile_, tr("Client certificate"), this));
@@ -122,9 +150,17 @@ TargetDialog::TargetDialog(const Target& target, const QString& literalToken, QW
 }
 
 void TargetDialog::onSourceChanged() {
+    const bool oauth = source_->currentData().toInt() == kOAuth2Source;
     const auto kind = TokenRef::Kind(source_->currentData().toInt());
-    paste_->setVisible(kind == TokenRef::Literal);
-    reference_->setVisible(kind != TokenRef::Literal);
+    oauth_->setVisible(oauth);
+    paste_->setVisible(!oauth && kind == TokenRef::Literal);
+    reference_->setVisible(!oauth && kind != TokenRef::Literal);
+    if (oauth) {
+        tokenInfo_->setText(
+            tr("A token is asked for at each capture and renewed before it "
+               "expires; the secrets are kept like tokens."));
+        return;
+    }
     reference_->setPlaceholderText(kind == TokenRef::File ? tr("/path/to/token")
                                                           : tr("VARIABLE_NAME"));
     updateTokenInfo();
@@ -158,6 +194,7 @@ void TargetDialog::takeInput(const QString& text) {
 }
 
 void TargetDialog::updateTokenInfo() {
+    if (source_->currentData().toInt() == kOAuth2Source) return;
     const auto kind = TokenRef::Kind(source_->currentData().toInt());
     QString token = token_;
     if (kind != TokenRef::Literal) {
@@ -191,6 +228,14 @@ void TargetDialog::updateTokenInfo() {
     tokenInfo_->setText(text);
 }
 
+QString TargetDialog::oauthClientSecret() const {
+    return oauthSecret_->text();
+}
+
+QString TargetDialog::oauthPassword() const {
+    return oauthPassword_->text();
+}
+
 Target TargetDialog::target() const {
     Target t = target_;
     if (t.id.isEmpty()) t.id = newTargetId();
@@ -203,8 +248,13 @@ Target TargetDialog::target() const {
         t.name = u.base.host();
         if (u.base.port() > 0) t.name += QStringLiteral(":%1").arg(u.base.port());
     }
-    t.tokenKind = TokenRef::Kind(source_->currentData().toInt());
+    const bool oauth = source_->currentData().toInt() == kOAuth2Source;
+    t.tokenKind = oauth ? TokenRef::Literal : TokenRef::Kind(source_->currentData().toInt());
     t.tokenSource = t.tokenKind == TokenRef::Literal ? QString() : reference_->text().trimmed();
+    t.oauthTokenUrl = oauth ? oauthUrl_->text().trimmed() : QString();
+    t.oauthClientId = oauth ? oauthClient_->text().trimmed() : QString();
+    t.oauthUsername = oauth ? oauthUser_->text().trimmed() : QString();
+    t.oauthScope = oauth ? oauthScope_->text().trimmed() : QString();
     t.caFile = caFile_->text().trimmed();
     t.certFile = certFile_->text().trimmed();
     t.keyFile = keyFile_->text().trimmed();
@@ -219,7 +269,12 @@ void TargetDialog::accept() {
         problem = tr("Give the node's URL, e.g. https://node:8443 (or paste a cURL command).");
     else if (!u.ok())
         problem = u.error;
-    else if (source_->currentData().toInt() != TokenRef::Literal &&
+    else if (source_->currentData().toInt() == kOAuth2Source &&
+             (QUrl(oauthUrl_->text().trimmed()).host().isEmpty() ||
+              oauthClient_->text().trimmed().isEmpty()))
+        problem = tr("Give the OAuth2 token URL and the client id.");
+    else if (source_->currentData().toInt() != kOAuth2Source &&
+             source_->currentData().toInt() != TokenRef::Literal &&
              reference_->text().trimmed().isEmpty())
         problem = tr("Give the token file's path or the variable's name.");
     else if (!certFile_->text().trimmed().isEmpty() &&

@@ -21,10 +21,13 @@ class TargetDialog : public QDialog {
 public:
     // `literalToken`: the stored token of an existing target (shown masked).
     TargetDialog(const capture::Target& target, const QString& literalToken,
-                 QWidget* parent = nullptr);
+                 QWidget* parent = nullptr, const QString& oauthSecret = {},
+                 const QString& oauthPassword = {});
 
     capture::Target target() const;
     QString literalToken() const { return token_; }
+    QString oauthClientSecret() const;
+    QString oauthPassword() const;
 
     // Fills the dialog from pasted text (cURL, header, HAR path, token): URL, prefix, token.
     void takeInput(const QString& text);
@@ -43,6 +46,13 @@ private:
     QComboBox* source_;
     QPlainTextEdit* paste_;
     QLineEdit* reference_;  // file path or variable name
+    QWidget* oauth_;        // the OAuth2 fields
+    QLineEdit* oauthUrl_;
+    QLineEdit* oauthClient_;
+    QLineEdit* oauthSecret_;
+    QLineEdit* oauthUser_;
+    QLineEdit* oauthPassword_;
+    QLineEdit* oauthScope_;
     QLabel* tokenInfo_;
     QLineEdit* caFile_;
     QLineEdit* certFile_;

@@ -76,6 +76,11 @@ TargetsPanel::TargetsPanel(SecretStore* secrets, QWidget* parent)
     paste->setToolTip(
         tr("Create a target from the clipboard: a DevTools \"Copy as cURL\", an "
            "Authorization header or a HAR file path"));
+    check_ = new QToolButton;
+    check_->setText(tr("Check"));
+    check_->setToolTip(
+        tr("Read the node's pprof index: is it reachable with this token, and "
+           "what does it offer"));
     edit_ = new QToolButton;
     edit_->setText(tr("Edit…"));
     remove_ = new QToolButton;
@@ -84,7 +89,7 @@ TargetsPanel::TargetsPanel(SecretStore* secrets, QWidget* parent)
     tools->setContentsMargins(0, 0, 0, 0);
     tools->addWidget(new QLabel(tr("<b>Targets</b>")));
     tools->addStretch(1);
-    for (QToolButton* b : {add, paste, edit_, remove_}) tools->addWidget(b);
+    for (QToolButton* b : {add, paste, check_, edit_, remove_}) tools->addWidget(b);
 
     list_ = new QListWidget;
     list_->setMinimumHeight(90);
@@ -149,11 +154,13 @@ TargetsPanel::TargetsPanel(SecretStore* secrets, QWidget* parent)
         addDialog(QGuiApplication::clipboard() ? QGuiApplication::clipboard()->text() : QString());
     });
     connect(edit_, &QToolButton::clicked, this, &TargetsPanel::editSelected);
+    connect(check_, &QToolButton::clicked, this, &TargetsPanel::checkSelected);
     connect(remove_, &QToolButton::clicked, this, &TargetsPanel::removeSelected);
     connect(list_, &QListWidget::itemDoubleClicked, this, &TargetsPanel::editSelected);
     connect(list_, &QListWidget::currentRowChanged, this, [this] {
         const Target* t = selected();
         edit_->setEnabled(t && !t->localDemo);
+        check_->setEnabled(t != nullptr);
         remove_->setEnabled(t && !t->localDemo);
         for (QPushButton* b : kindButtons_) b->setEnabled(t && !running_);
     });
@@ -205,7 +212,13 @@ void TargetsPanel::saveTargets() {
     capture::saveTargets(settings, targets_);
 }
 
-void TargetsPanel::addTarget(const Target& target, const QString& literalToken) {
+void TargetsPanel::addTarget(const Target& target, const QString& literalToken,
+                             const QString& oauthSecret, const QString& oauthPassword) {
+    oauth_.erase(target.id);  // settings may have changed: a new session
+    if (target.usesOAuth2()) {
+        secrets_->write(target.oauthSecretKey(), oauthSecret);
+        secrets_->write(target.oauthPasswordKey(), oauthPassword);
+    }
     bool replaced = false;
     for (Target& t : targets_) {
         if (t.id == target.id) {
@@ -219,7 +232,7 @@ void TargetsPanel::addTarget(const Target& target, const QString& literalToken) 
         else
             targets_ << target;
     }
-    if (target.tokenKind == TokenRef::Literal) {
+    if (target.tokenKind == TokenRef::Literal && !target.usesOAuth2()) {
         if (literalToken.isEmpty())
             secrets_->remove(target.id);
         else
@@ -259,16 +272,19 @@ void TargetsPanel::addDialog(const QString& pasted) {
     TargetDialog dialog(Target{}, QString(), this);
     if (!pasted.trimmed().isEmpty()) dialog.takeInput(pasted);
     if (dialog.exec() != QDialog::Accepted) return;
-    addTarget(dialog.target(), dialog.literalToken());
+    addTarget(dialog.target(), dialog.literalToken(), dialog.oauthClientSecret(),
+              dialog.oauthPassword());
     status_->setText(tr("Token kept in %1.").arg(secrets_->where()));
 }
 
 void TargetsPanel::editSelected() {
     const Target* t = selected();
     if (!t || t->localDemo) return;
-    TargetDialog dialog(*t, secrets_->read(t->id), this);
+    TargetDialog dialog(*t, secrets_->read(t->id), this, secrets_->read(t->oauthSecretKey()),
+                        secrets_->read(t->oauthPasswordKey()));
     if (dialog.exec() != QDialog::Accepted) return;
-    addTarget(dialog.target(), dialog.literalToken());
+    addTarget(dialog.target(), dialog.literalToken(), dialog.oauthClientSecret(),
+              dialog.oauthPassword());
 }
 
 void TargetsPanel::removeSelected() {
@@ -280,11 +296,75 @@ void TargetsPanel::removeSelected() {
         QMessageBox::Yes)
         return;
     secrets_->remove(id);
+    secrets_->remove(t->oauthSecretKey());
+    secrets_->remove(t->oauthPasswordKey());
+    oauth_.erase(id);
     targets_.erase(std::remove_if(targets_.begin(), targets_.end(),
                                   [&](const Target& x) { return x.id == id; }),
                    targets_.end());
     saveTargets();
     rebuildList();
+}
+
+CaptureJob TargetsPanel::jobFor(const Target& t, const QString& token) {
+    CaptureJob job;
+    job.base = t.baseUrl;
+    job.basePath = splitPprofUrl(t.baseUrl.toString()).basePath;
+    job.prefix = t.prefix;
+    job.token = token;
+    job.caFile = t.caFile;
+    job.certFile = t.certFile;
+    job.keyFile = t.keyFile;
+    job.insecure = t.insecure;
+    job.targetName = t.name;
+    if (t.usesOAuth2()) {
+        // The token comes from the endpoint, on the worker, renewed when it expires.
+        std::shared_ptr<OAuth2Session>& session = oauth_[t.id];
+        if (!session) {
+            OAuth2Config c;
+            c.tokenUrl = QUrl(t.oauthTokenUrl);
+            c.clientId = t.oauthClientId;
+            c.clientSecret = secrets_->read(t.oauthSecretKey());
+            c.username = t.oauthUsername;
+            c.password = secrets_->read(t.oauthPasswordKey());
+            c.scope = t.oauthScope;
+            c.caFile = t.caFile;
+            c.insecure = t.insecure;
+            session = std::make_shared<OAuth2Session>(c);
+        }
+        job.tokenProvider = [session](QString* error) { return session->token(error); };
+    }
+    return job;
+}
+
+void TargetsPanel::checkSelected() {
+    const Target* t = selected();
+    if (!t) return;
+    QString error;
+    const QString token = tokenFor(*t, *secrets_, &error);
+    if (!error.isEmpty()) {
+        status_->setText(error);
+        return;
+    }
+    const CaptureJob job = jobFor(*t, token);
+    const QString name = t->name;
+    status_->setText(tr("Reading the pprof index of %1…").arg(name));
+    auto* watcher = new QFutureWatcher<ProbeResult>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, name] {
+        const ProbeResult r = watcher->result();
+        watcher->deleteLater();
+        if (!r.ok()) {
+            status_->setText(r.message);
+            return;
+        }
+        QStringList offers;
+        for (const PprofIndexEntry& e : r.index.profiles)
+            offers << (e.count ? QStringLiteral("%1 %2").arg(e.name).arg(*e.count) : e.name);
+        status_->setText(tr("%1 answers at %2/ and offers: %3.")
+                             .arg(name, r.prefix, offers.join(QStringLiteral(", "))));
+        emit checked(r.prefix, offers);
+    });
+    watcher->setFuture(QtConcurrent::run([job] { return probeTarget(job); }));
 }
 
 void TargetsPanel::setSeconds(int seconds) {
@@ -330,16 +410,7 @@ bool TargetsPanel::startCapture(ProfileKind kind) {
         if (const auto jwt = decodeJwt(token))
             for (const QString& w : captureWarnings(*jwt, QDateTime::currentDateTimeUtc()))
                 warnings << QStringLiteral("%1: %2").arg(t->name, w);
-        CaptureJob job;
-        job.base = t->baseUrl;
-        job.basePath = splitPprofUrl(t->baseUrl.toString()).basePath;
-        job.prefix = t->prefix;
-        job.token = token;
-        job.caFile = t->caFile;
-        job.certFile = t->certFile;
-        job.keyFile = t->keyFile;
-        job.insecure = t->insecure;
-        job.targetName = t->name;
+        CaptureJob job = jobFor(*t, token);
         job.request.kind = kind;
         if (isTimed(kind)) job.request.seconds = seconds_->value();
         job.request.gc = kind == ProfileKind::Heap && gc_->isChecked();

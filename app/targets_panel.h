@@ -6,11 +6,13 @@
 #include <QFuture>
 #include <QWidget>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <utility>
 #include <vector>
 
 #include "client/capture_job.h"
+#include "client/oauth2.h"
 #include "client/targets.h"
 
 class QCheckBox;
@@ -31,7 +33,8 @@ public:
     ~TargetsPanel() override;
 
     // Adds (or replaces, by id) a target and stores its literal token.
-    void addTarget(const capture::Target& target, const QString& literalToken);
+    void addTarget(const capture::Target& target, const QString& literalToken,
+                   const QString& oauthSecret = {}, const QString& oauthPassword = {});
     const QList<capture::Target>& targets() const { return targets_; }
     void selectTarget(const QString& id);
     void selectTargets(const QStringList& ids);
@@ -49,17 +52,21 @@ public:
 
     // Opens the add dialog filled from pasted text (a cURL command, header, HAR path).
     void pasteTarget(const QString& text);
+    // Reads the selected node's pprof index in the background and shows what it offers.
+    void checkSelected();
 
 signals:
     void captured(const QString& path);  // a profile to open
     void captureFailed(const QString& message);
     void busyChanged(bool busy);
+    void checked(const QString& prefix, const QStringList& offers);  // "heap 12", …
 
 private:
     void rebuildList();
     void saveTargets();
     void addDialog(const QString& pasted = {});
     void editSelected();
+    capture::CaptureJob jobFor(const capture::Target& t, const QString& token);
     void removeSelected();
     const capture::Target* selected() const;
     void onProgress(const capture::CaptureStatus& status);
@@ -72,6 +79,7 @@ private:
     capture::SecretStore* secrets_;
     QList<capture::Target> targets_;
     QListWidget* list_;
+    QToolButton* check_;
     QToolButton* edit_;
     QToolButton* remove_;
     QSpinBox* seconds_;
@@ -84,6 +92,8 @@ private:
     bool confirmWarnings_ = true;
     std::shared_ptr<std::atomic<bool>> running_;
     QList<QFuture<capture::CaptureResult>> futures_;
+    // One OAuth2 session per target, so that its token is reused until it expires.
+    std::map<QString, std::shared_ptr<capture::OAuth2Session>> oauth_;
     std::vector<std::pair<QString, capture::CaptureResult>> batch_;  // (target, result)
     int pending_ = 0;  // the running capture's cancel flag
     capture::ProfileKind runningKind_ = capture::ProfileKind::Cpu;

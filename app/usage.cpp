@@ -23,6 +23,7 @@ Verbs:
   capture URL --profile KIND
                     fetch a profile from a node's net/http/pprof endpoint
   token inspect     what a token, header, cURL command or HAR file (on stdin) says
+  watch URL         poll a node's metrics (/metrics or /debug/vars) and print them
   help              this text, with every option
 )";
     if (!full) {
@@ -53,7 +54,7 @@ flame:    -o OUT.svg|OUT.png (required)  --width W (default 1600)  --flame (root
 
 Exit codes: 0 ok, 1 usage error, 2 unreadable or invalid input.
 
-capture URL --profile cpu|heap|allocs|goroutine|block|mutex|threadcreate|trace|cmdline
+capture URL --profile cpu|heap|allocs|goroutine|block|mutex|threadcreate|trace|recorder|cmdline
   URL is the node (https://node:8443; the pprof prefix is then looked for at
   /debug/pprof and /__/debug/pprof) or its pprof prefix
   (https://node:8443/auth/debug/pprof, or a profile's URL).
@@ -61,6 +62,9 @@ capture URL --profile cpu|heap|allocs|goroutine|block|mutex|threadcreate|trace|c
                           for the other kinds, a delta profile over N seconds
   --debug N               1 or 2: text instead of a proto (goroutine 2: full stacks)
   --gc                    heap: run a garbage collection first
+  recorder                the flight-recorder trace API beside the prefix
+                          (../trace/recorder/run?duration=Ns, default 5 s);
+  --stop                  with recorder: stop a running recording early
   --token T               a bearer token, "Bearer T" or an Authorization header
   --token-file F          a file holding the token (read at capture time)
   --token-env VAR         an environment variable holding the token
@@ -94,6 +98,25 @@ token inspect < INPUT
   --host H                in a HAR, the token sent to host H (default: the newest)
   --print-token           also print the token itself
   Exit codes: 0 a token was found, 1 usage error, 2 none found.
+
+watch URL
+  URL is the node (https://node:8443; /metrics, then /debug/vars are tried and
+  the one used is shown on stderr) or its metrics URL. Prometheus text and Go
+  expvar JSON are read.
+  --interval S            seconds between polls (default 1; decimals allowed)
+  --count N               stop after N polls (default 0: until Ctrl-C)
+  --format text|json      text (default): a line per poll with heap, goroutines,
+                          threads, GC count, CPU seconds per second, RSS and the
+                          number of metrics; json: one object per line,
+                          {"time": UNIX_SECONDS, "values": {"NAME": NUMBER, ...}}
+                          with names as the source gives them (expvar fields
+                          flattened: memstats.HeapAlloc)
+  --token, --token-file, --token-env, --token-from, --cacert, --cert, --key,
+  --insecure, --timeout, --connect-timeout: as for capture
+  A poll that fails prints one line on stderr and polling goes on.
+  Exit codes: 0 at least one poll succeeded, 1 usage error, otherwise the
+  capture code of the last failure (2 not metrics, 3 token refused, 4 network),
+  130 interrupted before any poll succeeded.
 )";
 }
 

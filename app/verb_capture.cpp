@@ -19,6 +19,7 @@
 #include <utility>
 #include <variant>
 
+#include "capture_options.h"
 #include "cli_args.h"
 #include "cli_common.h"
 #include "client/capture_job.h"
@@ -71,7 +72,7 @@ OptionSpec captureOptionSpec() {
                       "--password-env",
                       "--password-file",
                       "--scope"};
-    spec.switches = {"--gc", "--insecure"};
+    spec.switches = {"--gc", "--insecure", "--stop"};
     return spec;
 }
 
@@ -104,56 +105,6 @@ struct Capture {
         return o;
     }
 };
-
-// --token, --token-file, --token-env or --token-from; none is fine (the node
-// may not ask for one). Sets *workup for --token-from, whose cURL command or
-// HAR may also name the node.
-std::optional<QString> readToken(const CliArgs& args, const QString& host, TokenWorkup* workup,
-                                 QString* error) {
-    int given = 0;
-    for (const char* name : {"--token", "--token-file", "--token-env", "--token-from"})
-        given += args.has(name) ? 1 : 0;
-    if (given > 1)
-        throw UsageError("capture takes one of --token, --token-file, --token-env, --token-from");
-    WorkupOptions options;
-    options.host = host;
-    if (const auto from = args.value("--token-from")) {
-        const QString path = qs(*from);
-        if (!QFileInfo(path).isFile()) {
-            *error = QStringLiteral("--token-from %1: no such file").arg(path);
-            return std::nullopt;
-        }
-        *workup = workUpToken(TokenFile{path}, options);
-        if (!workup->ok()) {
-            *error = QStringLiteral("--token-from %1").arg(workup->error);
-            return std::nullopt;
-        }
-        if (workup->token.isEmpty()) {
-            *error = QStringLiteral(
-                         "--token-from %1: found no bearer token in it (a cURL command or HAR "
-                         "export with an Authorization header?)")
-                         .arg(path);
-            return std::nullopt;
-        }
-        return workup->token;
-    }
-    TokenRef ref;
-    if (const auto t = args.value("--token")) {
-        ref = {TokenRef::Literal, qs(*t)};
-    } else if (const auto f = args.value("--token-file")) {
-        ref = {TokenRef::File, qs(*f)};
-    } else if (const auto e = args.value("--token-env")) {
-        ref = {TokenRef::Env, qs(*e)};
-    } else {
-        return QString();
-    }
-    const QString token = resolveToken(ref, error, options);
-    if (token.isEmpty()) {
-        if (error->isEmpty()) *error = QStringLiteral("the token is empty");
-        return std::nullopt;
-    }
-    return token;
-}
 
 // --oauth2-token-url: an access token from the identity provider (client credentials, or the
 // password grant with --username). Secrets come from variables or files, never argv.
@@ -290,7 +241,7 @@ int runCapture(const CliArgs& args) {
         if (std::holds_alternative<int>(got)) return std::get<int>(got);
         token = std::get<QString>(got);
     } else {
-        token = readToken(args, host, &workup, &tokenError);
+        token = readToken(args, "capture", host, &workup, &tokenError);
     }
     if (!token) {
         if (c.shownUrl.isEmpty()) c.shownUrl = QStringLiteral("(no URL)");
@@ -312,26 +263,9 @@ int runCapture(const CliArgs& args) {
     c.request = readRequest(args, c.target);
 
     c.transport.token = c.token;
-    c.transport.caFile = qs(args.value("--cacert", ""));
-    c.transport.certFile = qs(args.value("--cert", ""));
-    c.transport.keyFile = qs(args.value("--key", ""));
-    if (!c.transport.keyFile.isEmpty() && c.transport.certFile.isEmpty())
-        throw UsageError("--key goes with --cert");
-    for (const QString& f : {c.transport.caFile, c.transport.certFile, c.transport.keyFile})
-        if (!f.isEmpty() && !QFileInfo(f).isFile())
-            return c.fail(kExitUsage, QStringLiteral("%1: no such file").arg(f));
-    c.transport.insecure = args.has("--insecure");
-    c.transport.totalTimeout = timeoutFor(c.request);
-    if (args.has("--timeout")) {
-        const long long t = args.integer("--timeout", 0);
-        if (t <= 0) throw UsageError("--timeout must be at least 1 second");
-        c.transport.totalTimeout = std::chrono::seconds(t);
-    }
-    if (args.has("--connect-timeout")) {
-        const long long t = args.integer("--connect-timeout", 0);
-        if (t <= 0) throw UsageError("--connect-timeout must be at least 1 second");
-        c.transport.connectTimeout = std::chrono::seconds(t);
-    }
+    c.transport.totalTimeout = timeoutFor(c.request);  // --timeout overrides it
+    if (const QString missing = readTlsOptions(args, &c.transport); !missing.isEmpty())
+        return c.fail(kExitUsage, missing);
     c.transport.progress = [](qint64, double) { return g_interrupted == 0; };
 
     if (c.transport.insecure)
@@ -365,6 +299,32 @@ int runCapture(const CliArgs& args) {
     const QString path = qs(args.value("-o", args.value("--output", "")));
     job.keepBody = path == QLatin1String("-");
     if (!job.keepBody) job.outputPath = path;
+
+    if (args.has("--stop")) {
+        // Stop a running flight recording early: …/trace/recorder/stop beside the prefix.
+        if (c.request.kind != ProfileKind::Recorder)
+            throw UsageError("--stop goes with --profile recorder");
+        QUrl url = c.target.base;
+        const QString prefix =
+            c.target.prefix.isEmpty() ? QStringLiteral("/debug/pprof") : c.target.prefix;
+        url.setPath(QDir::cleanPath(prefix + QStringLiteral("/../trace/recorder/stop")));
+        const FetchOptions o = c.optionsFor(url);
+        const FetchResult r = fetchUrl(o);
+        const HttpOutcome outcome = toOutcome(o, r);
+        const HttpVerdict v = judgeResponse(outcome, std::nullopt, {}, c.token);
+        if (!v.ok()) {
+            std::cerr << "embers: " << str(errorLine(outcome, v, c.token)) << "\n";
+            return int(v.category);
+        }
+        if (r.status != 200) {
+            std::cerr << "embers: capture " << str(url.toString()) << ": " << r.status << " "
+                      << str(QString::fromUtf8(r.body).trimmed().left(200))
+                      << ": is a recording running?\n";
+            return int(ErrorCategory::NotWhatWasAsked);
+        }
+        std::cout << str(QString::fromUtf8(r.body).trimmed()) << "\n";
+        return 0;
+    }
 
     Countdown countdown(c.request);
     bool probing = false;

@@ -15,6 +15,8 @@ int verbFlame(int argc, char** argv, int first);
 int verbCapture(int argc, char** argv, int first);
 // Shows what a pasted token, header, cURL command or HAR file says; QtCore only.
 int verbToken(int argc, char** argv, int first);
+// Polls a node's metrics (Prometheus text or expvar JSON) and prints them; QtCore only.
+int verbWatch(int argc, char** argv, int first);
 
 // The desktop viewer; argv[1..] are files to open.
 int runGui(int argc, char** argv);

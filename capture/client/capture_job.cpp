@@ -26,7 +26,41 @@ public:
         timer_.start();
     }
 
+    ProbeResult probe() {
+        ProbeResult out;
+        if (!takeToken()) {
+            out.category = result_.category;
+            out.message = result_.message;
+            return out;
+        }
+        QString prefix = job_.prefix;
+        while (prefix.endsWith(u'/')) prefix.chop(1);
+        if (prefix.isEmpty() && !discover(&prefix)) {
+            out.category = result_.category;
+            out.message = result_.message;
+            return out;
+        }
+        out.prefix = prefix;
+        const FetchOptions o = options(pprofIndexUrl(job_.base, prefix));
+        const FetchResult r = fetchIndex(prefix);
+        const HttpOutcome outcome = toOutcome(o, r);
+        const HttpVerdict v = judgeResponse(outcome, std::nullopt, {}, job_.token);
+        if (!v.ok()) {
+            out.category = v.category;
+            out.message = errorLine(outcome, v, job_.token);
+            return out;
+        }
+        out.index = parsePprofIndex(r.body);
+        if (!out.index.isIndex) {
+            out.category = ErrorCategory::NotWhatWasAsked;
+            out.message =
+                QStringLiteral("%1/ is not a pprof index: %2").arg(prefix, out.index.error);
+        }
+        return out;
+    }
+
     CaptureResult run() {
+        if (!takeToken()) return result_;
         QString prefix = job_.prefix;
         while (prefix.endsWith(u'/')) prefix.chop(1);
         if (prefix.isEmpty() && !discover(&prefix)) return result_;
@@ -67,6 +101,19 @@ public:
 private:
     bool report(const CaptureStatus& s) { return !progress_ || progress_(s); }
 
+    // The job's token, or the provider's (an OAuth2 endpoint refusing is an Auth failure).
+    bool takeToken() {
+        if (!job_.tokenProvider) return true;
+        QString error;
+        job_.token = job_.tokenProvider(&error);
+        if (job_.token.isEmpty()) {
+            fail(ErrorCategory::Auth,
+                 error.isEmpty() ? QStringLiteral("the token provider gave no token") : error);
+            return false;
+        }
+        return true;
+    }
+
     FetchOptions options(const QUrl& url) const {
         FetchOptions o;
         o.url = url;
@@ -83,7 +130,8 @@ private:
     QUrl profileUrl(const QString& prefix) const {
         const QString path = requestPath(job_.request);
         QUrl url = job_.base;
-        url.setPath(prefix + u'/' + path.section(u'?', 0, 0));
+        // "../trace/recorder/run" (the recorder API) is beside the prefix, not under it.
+        url.setPath(QDir::cleanPath(prefix + u'/' + path.section(u'?', 0, 0)));
         const QString query = path.section(u'?', 1);
         if (!query.isEmpty()) url.setQuery(query);
         return url;
@@ -207,8 +255,8 @@ private:
         return result_;
     }
 
-    const CaptureJob& job_;
-    const std::function<bool(const CaptureStatus&)>& progress_;
+    CaptureJob job_;  // a copy: the token may come from the provider
+    const std::function<bool(const CaptureStatus&)> progress_;
     QElapsedTimer timer_;
     CaptureResult result_;
 };
@@ -218,6 +266,10 @@ private:
 CaptureResult runCaptureJob(const CaptureJob& job,
                             const std::function<bool(const CaptureStatus&)>& progress) {
     return Runner(job, progress).run();
+}
+
+ProbeResult probeTarget(const CaptureJob& job) {
+    return Runner(job, {}).probe();
 }
 
 QString capturesFolder() {

@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "http_errors.h"
+#include "pprof_index.h"
 #include "profile_kinds.h"
 
 namespace embers::capture {
@@ -20,6 +21,9 @@ struct CaptureJob {
     QString basePath;  // a context path typed before /debug/pprof ("/auth"), may be empty
     QString prefix;    // "/debug/pprof"; empty: try candidatePrefixes(basePath)
     QString token;     // empty: send none
+    // Asked for the token on the worker, before anything is fetched (OAuth2), when set;
+    // returns it, or an empty string with *error set.
+    std::function<QString(QString* error)> tokenProvider;
     QString caFile, certFile, keyFile;
     bool insecure = false;
     CaptureRequest request;
@@ -52,6 +56,18 @@ struct CaptureResult {
 // Runs the capture. `progress` is called now and then; return false to cancel.
 CaptureResult runCaptureJob(const CaptureJob& job,
                             const std::function<bool(const CaptureStatus&)>& progress = {});
+
+struct ProbeResult {
+    ErrorCategory category = ErrorCategory::Ok;
+    QString message;   // one line when the node could not be read
+    QString prefix;    // the prefix that answered
+    PprofIndex index;  // what the node offers, with counts
+    bool ok() const { return category == ErrorCategory::Ok; }
+};
+
+// Reads the node's pprof index (finding the prefix when the job has none): what the node
+// offers, for "Check" in the Capture panel. The job's request is not used.
+ProbeResult probeTarget(const CaptureJob& job);
 
 // $EMBERS_CAPTURE_DIR, else <app data>/captures.
 QString capturesFolder();

@@ -136,7 +136,8 @@ QString statusText(int status) {
 }
 
 bool looksLikeProfile(const QByteArray& head, const CaptureRequest& request) {
-    if (request.kind == ProfileKind::Trace) return head.startsWith("go 1.");
+    if (request.kind == ProfileKind::Trace || request.kind == ProfileKind::Recorder)
+        return head.startsWith("go 1.");
     const bool text =
         request.kind == ProfileKind::Cmdline || (request.debug > 0 && !isTimed(request.kind));
     if (!text) return isGzip(head);

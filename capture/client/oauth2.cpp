@@ -74,6 +74,7 @@ OAuth2Token requestOAuth2Token(const OAuth2Config& c) {
 }
 
 QString OAuth2Session::token(QString* error, int margin) {
+    std::lock_guard lock(mutex_);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const bool fresh = current_.ok() &&
                        (!current_.expiresAt.isValid() || now.addSecs(margin) < current_.expiresAt);

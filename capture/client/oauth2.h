@@ -7,6 +7,7 @@
 #include <QString>
 #include <QUrl>
 #include <functional>
+#include <mutex>
 
 namespace embers::capture {
 
@@ -32,16 +33,20 @@ struct OAuth2Token {
 // Asks the token endpoint once. Never throws.
 OAuth2Token requestOAuth2Token(const OAuth2Config& config);
 
-// A token that renews itself.
+// A token that renews itself. Safe to use from several threads.
 class OAuth2Session {
 public:
     explicit OAuth2Session(OAuth2Config config) : config_(std::move(config)) {}
     // The current access token, renewed when it expires within `margin` seconds; empty with
     // *error set when the endpoint refuses.
     QString token(QString* error, int margin = 30);
-    int requests() const { return requests_; }
+    int requests() {
+        std::lock_guard lock(mutex_);
+        return requests_;
+    }
 
 private:
+    std::mutex mutex_;
     OAuth2Config config_;
     OAuth2Token current_;
     int requests_ = 0;

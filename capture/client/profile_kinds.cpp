@@ -23,6 +23,9 @@ const QList<ProfileKindInfo>& profileKinds() {
          QStringLiteral("stacks that created OS threads")},
         {ProfileKind::Trace, QStringLiteral("trace"), QStringLiteral("trace"),
          QStringLiteral("execution trace for the duration (open with go tool trace)")},
+        {ProfileKind::Recorder, QStringLiteral("recorder"), QStringLiteral("../trace/recorder/run"),
+         QStringLiteral("flight-recorder trace for the duration, from the trace recorder API "
+                        "beside pprof (open with go tool trace)")},
         {ProfileKind::Cmdline, QStringLiteral("cmdline"), QStringLiteral("cmdline"),
          QStringLiteral("the program's command line")},
     };
@@ -45,12 +48,13 @@ std::optional<ProfileKind> profileKindFromName(const QString& name) {
 }
 
 bool isTimed(ProfileKind kind) {
-    return kind == ProfileKind::Cpu || kind == ProfileKind::Trace;
+    return kind == ProfileKind::Cpu || kind == ProfileKind::Trace || kind == ProfileKind::Recorder;
 }
 
 int defaultSeconds(ProfileKind kind) {
     if (kind == ProfileKind::Cpu) return 30;
     if (kind == ProfileKind::Trace) return 1;
+    if (kind == ProfileKind::Recorder) return 5;
     return 0;
 }
 
@@ -80,6 +84,8 @@ QString checkRequest(const CaptureRequest& r) {
 }
 
 QString requestPath(const CaptureRequest& r) {
+    if (r.kind == ProfileKind::Recorder)
+        return QStringLiteral("../trace/recorder/run?duration=%1s").arg(r.effectiveSeconds());
     QStringList query;
     if (isTimed(r.kind))
         query << QStringLiteral("seconds=%1").arg(r.effectiveSeconds());
@@ -94,7 +100,8 @@ QString requestPath(const CaptureRequest& r) {
 }
 
 QString fileExtension(const CaptureRequest& r) {
-    if (r.kind == ProfileKind::Trace) return QStringLiteral(".trace");
+    if (r.kind == ProfileKind::Trace || r.kind == ProfileKind::Recorder)
+        return QStringLiteral(".trace");
     if (r.kind == ProfileKind::Cmdline) return QStringLiteral(".txt");
     if (r.debug > 0 && r.kind != ProfileKind::Cpu) return QStringLiteral(".txt");
     return QStringLiteral(".pb.gz");

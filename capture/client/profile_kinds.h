@@ -12,7 +12,20 @@
 
 namespace embers::capture {
 
-enum class ProfileKind { Cpu, Heap, Allocs, Goroutine, Block, Mutex, ThreadCreate, Trace, Cmdline };
+// Recorder: the flight-recorder trace API some services add beside pprof
+// (PREFIX/../trace/recorder/run?duration=Ns, stopped early by …/recorder/stop).
+enum class ProfileKind {
+    Cpu,
+    Heap,
+    Allocs,
+    Goroutine,
+    Block,
+    Mutex,
+    ThreadCreate,
+    Trace,
+    Cmdline,
+    Recorder
+};
 
 struct ProfileKindInfo {
     ProfileKind kind;

@@ -52,6 +52,10 @@ QList<Target> loadTargets(QSettings& settings) {
         t.certFile = settings.value(QStringLiteral("certFile")).toString();
         t.keyFile = settings.value(QStringLiteral("keyFile")).toString();
         t.insecure = settings.value(QStringLiteral("insecure"), false).toBool();
+        t.oauthTokenUrl = settings.value(QStringLiteral("oauth2TokenUrl")).toString();
+        t.oauthClientId = settings.value(QStringLiteral("oauth2ClientId")).toString();
+        t.oauthUsername = settings.value(QStringLiteral("oauth2Username")).toString();
+        t.oauthScope = settings.value(QStringLiteral("oauth2Scope")).toString();
         if (t.id.isEmpty()) t.id = newTargetId();
         if (t.baseUrl.isValid() && !t.baseUrl.host().isEmpty()) out << t;
     }
@@ -78,6 +82,10 @@ void saveTargets(QSettings& settings, const QList<Target>& targets) {
         settings.setValue(QStringLiteral("certFile"), t.certFile);
         settings.setValue(QStringLiteral("keyFile"), t.keyFile);
         settings.setValue(QStringLiteral("insecure"), t.insecure);
+        settings.setValue(QStringLiteral("oauth2TokenUrl"), t.oauthTokenUrl);
+        settings.setValue(QStringLiteral("oauth2ClientId"), t.oauthClientId);
+        settings.setValue(QStringLiteral("oauth2Username"), t.oauthUsername);
+        settings.setValue(QStringLiteral("oauth2Scope"), t.oauthScope);
     }
     settings.endArray();
 }

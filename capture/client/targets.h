@@ -25,6 +25,13 @@ struct Target {
     QString caFile, certFile, keyFile;
     bool insecure = false;
     bool localDemo = false;  // the embers-demo the app starts itself; not saved
+    // OAuth2 instead of a token: the endpoint, client and user (their secrets are in the
+    // SecretStore under oauthSecretKey() and oauthPasswordKey()).
+    QString oauthTokenUrl, oauthClientId, oauthUsername, oauthScope;
+
+    bool usesOAuth2() const { return !oauthTokenUrl.isEmpty(); }
+    QString oauthSecretKey() const { return id + QStringLiteral("/oauth2-client-secret"); }
+    QString oauthPasswordKey() const { return id + QStringLiteral("/oauth2-password"); }
 
     // "https://node:8443/debug/pprof" (or the base alone when the prefix is unknown).
     QString displayUrl() const;

@@ -16,6 +16,7 @@
 #include "local_demo.h"
 #include "main_window.h"
 #include "profile_tab.h"
+#include "target_dialog.h"
 #include "targets_panel.h"
 #include "widgets/flame_graph_view.h"
 #include "widgets/flame_graph_widget.h"
@@ -128,6 +129,21 @@ private slots:
         QVERIFY(QTest::qWaitFor(
             [tab] { return tab->session()->result() && !tab->session()->busy(); }, 20000));
         QVERIFY(distinctColours(shoot(QStringLiteral("capture-heap.png"))) > 15);
+    }
+
+    // The target dialog as it opens from a pasted DevTools cURL command.
+    void targetDialogFromPastedCurl() {
+        app::TargetDialog dialog(capture::Target{}, QString());
+        dialog.takeInput(QStringLiteral(
+            "curl 'https://node.example:8443/__/debug/pprof/heap' -H 'accept: */*' -H "
+            "'authorization: Bearer "
+            "eyJhbGciOiJIUzI1NiJ9."
+            "eyJzdWIiOiJhbGljZSIsInJvbGVzIjpbInZpZXdlciJdLCJleHAiOjE3MDAwMDAwMDB9"
+            ".c2ln'"));
+        dialog.move(40, 40);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(distinctColours(shoot(QStringLiteral("target-dialog.png"))) > 5);
     }
 
     void goroutineDumpAndDiff() {

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -103,6 +104,23 @@ private slots:
         QCOMPARE(QSettings().value(QStringLiteral("capture/history")).toStringList().front(), cpu);
     }
 
+    // Check reads the index: the prefix is found and what the agent offers is listed.
+    void checkListsWhatTheNodeOffers() {
+        app::TargetsPanel panel(&secrets_);
+        capture::Target t = demoTarget_;
+        t.prefix.clear();  // to be found
+        panel.addTarget(t, demoToken_);
+        QSignalSpy checked(&panel, &app::TargetsPanel::checked);
+        panel.checkSelected();
+        QVERIFY(QTest::qWaitFor([&] { return !checked.isEmpty(); }, 20000));
+        QCOMPARE(checked.front().at(0).toString(), QStringLiteral("/debug/pprof"));
+        const QStringList offers = checked.front().at(1).toStringList();
+        QVERIFY2(offers.filter(QRegularExpression(QStringLiteral("^heap \\d+$"))).size() == 1,
+                 qPrintable(offers.join(u',')));
+        QVERIFY(offers.filter(QRegularExpression(QStringLiteral("^goroutine \\d+$"))).size() == 1);
+        QVERIFY(panel.statusText().contains(QStringLiteral("offers")));
+    }
+
     void cancelStopsARecordingCpuProfile() {
         app::TargetsPanel panel(&secrets_);
         panel.addTarget(demoTarget_, demoToken_);
@@ -175,6 +193,36 @@ private slots:
         };
         QCOMPARE(threads(merged), threads(history.at(1)) + threads(history.at(2)));
         second.stop();
+    }
+
+    // An OAuth2 target: endpoint and client saved, secrets only in the secret store.
+    void oauthTargetSecretsStayOutOfSettings() {
+        app::TargetsPanel panel(&secrets_);
+        capture::Target t;
+        t.id = capture::newTargetId();
+        t.name = QStringLiteral("behind an IdP");
+        t.baseUrl = QUrl(QStringLiteral("https://127.0.0.1:9"));
+        t.oauthTokenUrl = QStringLiteral("https://127.0.0.1:9/oauth/token");
+        t.oauthClientId = QStringLiteral("cli-client");
+        t.oauthUsername = QStringLiteral("ops");
+        const QString secret = QStringLiteral("client-secret-q8w7"),
+                      password = QStringLiteral("pass-q8w7");
+        panel.addTarget(t, QString(), secret, password);
+        QCOMPARE(secrets_.read(t.oauthSecretKey()), secret);
+        QCOMPARE(secrets_.read(t.oauthPasswordKey()), password);
+        QSettings settings;
+        settings.sync();
+        const auto loaded = capture::loadTargets(settings);
+        const auto it = std::find_if(loaded.begin(), loaded.end(),
+                                     [&](const capture::Target& x) { return x.id == t.id; });
+        QVERIFY(it != loaded.end());
+        QCOMPARE(it->oauthTokenUrl, t.oauthTokenUrl);
+        QCOMPARE(it->oauthClientId, t.oauthClientId);
+        QCOMPARE(it->oauthUsername, t.oauthUsername);
+        QFile f(settings.fileName());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY(!text.contains(secret.toUtf8()) && !text.contains(password.toUtf8()));
     }
 
     void pastedCurlFillsTheDialog() {

@@ -11,7 +11,6 @@
 //   EMBERS_BIN   the embers executable (set by ctest)
 
 #include <QDateTime>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -21,6 +20,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -29,11 +29,13 @@
 
 #include <memory>
 
+#include "client/capture_job.h"
 #include "client/http_fetch.h"
 #include "client/oauth2.h"
 #include "client/pprof_index.h"
 #include "core/decode.h"
 #include "core/profile.h"
+#include "go_server.h"
 
 #ifndef EMBERS_GOSERVER_SOURCE_DIR
 #error "EMBERS_GOSERVER_SOURCE_DIR must point to tests/goserver"
@@ -47,46 +49,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int kBuildTimeoutMs = 180'000;
-constexpr int kStartTimeoutMs = 20'000;
 constexpr int kEmbersTimeoutMs = 30'000;
 
-struct Run {
-    QStringList args;
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QString failure;  // the process did not start, crashed or hung
-
-    QString describe() const {
-        return QStringLiteral("embers %1\n  exit %2 %3\n  stdout: %4\n  stderr: %5")
-            .arg(args.join(u' '))
-            .arg(exitCode)
-            .arg(failure, out.trimmed(), err.trimmed());
-    }
-};
-
-struct Server {
-    std::unique_ptr<QProcess> process;
-    QString url;   // https://127.0.0.1:PORT
-    QString echo;  // http://127.0.0.1:PORT, with -echo-addr
-    QString ca;    // the CA certificate (PEM)
-};
-
-// Environment without proxies, so that loopback is reached directly.
-QProcessEnvironment cleanEnvironment() {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char* name : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy",
-                             "ALL_PROXY", "no_proxy", "NO_PROXY"})
-        env.remove(QString::fromLatin1(name));
-    return env;
-}
-
-QByteArray readFile(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    return f.readAll();
-}
+using embers::testing::cleanEnvironment;
+using embers::testing::readFile;
+using embers::testing::Run;
+using Server = embers::testing::GoServer;
 
 // "name/unit, name/unit" of a profile's sample types.
 QString sampleTypes(const embers::core::Profile& p) {
@@ -144,6 +112,8 @@ private slots:
     void profiles_data();
     void profiles();
     void goroutineText();
+    void flightRecorder();
+    void threeServersAtOnce();
     void capturesFolder();
     void prefixDiscovery();
     void prefixDiscoveryWithoutToken();
@@ -165,6 +135,7 @@ private slots:
     void oauth2PasswordGrant();
     void oauth2WrongSecret();
     void oauth2SessionRenews();
+    void oauth2TokenProviderInAJob();
 
     void fetchSameHostRedirectKeepsToken();
     void fetchOtherHostRedirectDropsToken();
@@ -190,7 +161,6 @@ private:
     QString m_embers;
     QString m_go;
     QString m_server;  // the built goserver
-    QProcessEnvironment m_goEnv;
     std::unique_ptr<QTemporaryDir> m_tmp;
     Server m_a;  // /debug/pprof, echo listener
     Server m_b;  // /__/debug/pprof only
@@ -200,117 +170,32 @@ private:
 };
 
 bool CaptureLiveTest::buildServer(QString* error) {
-    const QDir work(QStringLiteral(EMBERS_CAPTURE_WORK_DIR));
-    QDir().mkpath(work.filePath(QStringLiteral("cache")));
-    QDir().mkpath(work.filePath(QStringLiteral("path")));
-    m_goEnv = cleanEnvironment();
-    m_goEnv.insert(QStringLiteral("GOCACHE"), work.filePath(QStringLiteral("cache")));
-    m_goEnv.insert(QStringLiteral("GOPATH"), work.filePath(QStringLiteral("path")));
-    m_goEnv.insert(QStringLiteral("GOFLAGS"), QStringLiteral("-mod=mod -buildvcs=false"));
-    m_goEnv.insert(QStringLiteral("GOTOOLCHAIN"), QStringLiteral("local"));
-    m_goEnv.insert(QStringLiteral("GOPROXY"), QStringLiteral("off"));
-    m_goEnv.insert(QStringLiteral("GO111MODULE"), QStringLiteral("on"));
-    m_server = work.filePath(QStringLiteral("goserver"));
-
-    QProcess build;
-    build.setProcessEnvironment(m_goEnv);
-    build.setWorkingDirectory(QStringLiteral(EMBERS_GOSERVER_SOURCE_DIR));
-    build.setProcessChannelMode(QProcess::MergedChannels);
-    build.start(m_go,
-                {QStringLiteral("build"), QStringLiteral("-o"), m_server, QStringLiteral(".")});
-    if (!build.waitForFinished(kBuildTimeoutMs)) {
-        build.kill();
-        build.waitForFinished(5000);
-        *error = QStringLiteral("go build timed out or did not start");
-        return false;
-    }
-    if (build.exitStatus() != QProcess::NormalExit || build.exitCode() != 0) {
-        *error = QStringLiteral("go build failed: %1").arg(QString::fromUtf8(build.readAll()));
-        return false;
-    }
-    return true;
+    m_server = embers::testing::buildGoServer(m_go, QStringLiteral(EMBERS_GOSERVER_SOURCE_DIR),
+                                              QStringLiteral(EMBERS_CAPTURE_WORK_DIR), error);
+    return !m_server.isEmpty();
 }
 
 bool CaptureLiveTest::startServer(Server* s, const QString& name, const QStringList& extra,
                                   QString* error) {
-    const QString certs = out(name + QStringLiteral("-certs"));
-    QDir().mkpath(certs);
-    s->ca = QDir(certs).filePath(QStringLiteral("ca.pem"));
-    s->process = std::make_unique<QProcess>();
-    QProcess* p = s->process.get();
-    p->setProcessEnvironment(cleanEnvironment());
-    p->setStandardErrorFile(out(name + QStringLiteral(".stderr")));
-    const bool wantEcho = extra.contains(QStringLiteral("-echo-addr"));
-    p->start(m_server,
-             QStringList{QStringLiteral("-certdir"), certs, QStringLiteral("-exit-on-stdin-eof")} +
-                 extra);
-    if (!p->waitForStarted(kStartTimeoutMs)) {
-        *error = QStringLiteral("%1 did not start: %2").arg(name, p->errorString());
-        return false;
-    }
-    const QDeadlineTimer deadline(kStartTimeoutMs);
-    while (!deadline.hasExpired() && (s->url.isEmpty() || (wantEcho && s->echo.isEmpty()))) {
-        if (!p->canReadLine()) {
-            if (p->state() == QProcess::NotRunning) break;
-            p->waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
-            continue;
-        }
-        const QString line = QString::fromUtf8(p->readLine()).trimmed();
-        if (line.startsWith(QLatin1String("LISTENING ")))
-            s->url = line.mid(10).trimmed();
-        else if (line.startsWith(QLatin1String("ECHO ")))
-            s->echo = line.mid(5).trimmed();
-    }
-    if (s->url.isEmpty() || (wantEcho && s->echo.isEmpty())) {
-        *error = QStringLiteral("%1 did not say where it listens; stderr: %2")
-                     .arg(name, QString::fromUtf8(readFile(out(name + QStringLiteral(".stderr")))));
-        return false;
-    }
-    return true;
+    return embers::testing::startGoServer(m_server, m_tmp->path(), name, extra, s, error);
 }
 
 QString CaptureLiveTest::mint(const QStringList& args) {
-    QProcess p;
-    p.setProcessEnvironment(cleanEnvironment());
-    p.start(m_server, QStringList{QStringLiteral("-mint")} + args);
-    if (!p.waitForFinished(kStartTimeoutMs) || p.exitCode() != 0) return {};
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    return embers::testing::mintToken(m_server, args);
 }
 
 Run CaptureLiveTest::embers(const QStringList& args, const QProcessEnvironment& extraEnv) {
-    Run r;
-    r.args = args;
-    // The command line has the token as the user typed it: keep it out of the test log.
-    for (QString& a : r.args)
-        for (const QString& t : tokens())
-            if (!t.isEmpty()) a.replace(t, QStringLiteral("[token]"));
-    QProcess p;
-    QProcessEnvironment env = cleanEnvironment();
-    env.insert(QStringLiteral("EMBERS_CAPTURE_DIR"), out(QStringLiteral("captures")));
-    for (const QString& key : extraEnv.keys()) env.insert(key, extraEnv.value(key));
-    p.setProcessEnvironment(env);
-    p.start(m_embers, QStringList{QStringLiteral("capture")} + args);
-    if (!p.waitForStarted(kStartTimeoutMs)) {
-        r.failure = QStringLiteral("did not start: %1").arg(p.errorString());
-    } else if (!p.waitForFinished(kEmbersTimeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-        r.failure = QStringLiteral("hung");
-    } else if (p.exitStatus() != QProcess::NormalExit) {
-        r.failure = QStringLiteral("crashed");
-    } else {
-        r.exitCode = p.exitCode();
-    }
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
+    QProcessEnvironment env = extraEnv;
+    if (!env.contains(QStringLiteral("EMBERS_CAPTURE_DIR")))
+        env.insert(QStringLiteral("EMBERS_CAPTURE_DIR"), out(QStringLiteral("captures")));
+    const Run r = embers::testing::runEmbers(m_embers, QStringLiteral("capture"), args, env,
+                                             tokens(), kEmbersTimeoutMs);
     m_runs << r;
     return r;
 }
 
 bool CaptureLiveTest::leaks(const Run& r) const {
-    for (const QString& t : tokens())
-        if (!t.isEmpty() && (r.out.contains(t) || r.err.contains(t))) return true;
-    return false;
+    return r.leaks(tokens());
 }
 
 #define VERIFY_RUN(run, expectedExit)                                                       \
@@ -426,6 +311,59 @@ void CaptureLiveTest::goroutineText() {
     const QByteArray text = readFile(file);
     QVERIFY2(text.startsWith("goroutine "), text.left(200).constData());
     QVERIFY(text.contains("main.parkedWorker"));
+}
+
+// The flight-recorder API beside the prefix (/debug/trace/recorder/run and /stop).
+void CaptureLiveTest::flightRecorder() {
+    const QString file = out(QStringLiteral("recorder.trace"));
+    const QStringList node{m_a.url + QStringLiteral("/debug/pprof"),
+                           QStringLiteral("--profile"),
+                           QStringLiteral("recorder"),
+                           QStringLiteral("--token"),
+                           m_admin,
+                           QStringLiteral("--cacert"),
+                           m_a.ca};
+    const Run r = embers(node + QStringList{QStringLiteral("--seconds"), QStringLiteral("1"),
+                                            QStringLiteral("-o"), file});
+    VERIFY_RUN(r, 0);
+    QVERIFY2(readFile(file).startsWith("go 1."), readFile(file).left(40).constData());
+    // Nothing is recording now: stop says so, and the exit code tells.
+    const Run stop = embers(node + QStringList{QStringLiteral("--stop")});
+    VERIFY_RUN(stop, 2);
+    QVERIFY2(stop.err.contains(QLatin1String("recording")), qPrintable(stop.describe()));
+}
+
+// The same profile from three nodes at the same time (each its own prefix and TLS setup),
+// as the Capture panel does for several selected targets.
+void CaptureLiveTest::threeServersAtOnce() {
+    auto job = [&](const Server& s, const QString& prefix) {
+        CaptureJob j;
+        j.base = QUrl(s.url);
+        j.prefix = prefix;
+        j.token = m_admin;
+        j.caFile = s.ca;
+        j.request.kind = ProfileKind::Goroutine;
+        j.outputPath = out(QStringLiteral("three-%1.pb.gz").arg(QUrl(s.url).port()));
+        return j;
+    };
+    CaptureJob c = job(m_c, QStringLiteral("/debug/pprof"));
+    const QString certs = QFileInfo(m_c.ca).absolutePath();
+    c.certFile = certs + QStringLiteral("/client.pem");
+    c.keyFile = certs + QStringLiteral("/client-key.pem");
+    const QList<CaptureJob> jobs{job(m_a, QStringLiteral("/debug/pprof")),
+                                 job(m_b, QString()),  // prefix found on the way
+                                 c};
+    QElapsedTimer t;
+    t.start();
+    QList<QFuture<CaptureResult>> running;
+    for (const CaptureJob& j : jobs) running << QtConcurrent::run([j] { return runCaptureJob(j); });
+    for (int i = 0; i < running.size(); ++i) {
+        const CaptureResult r = running[i].result();
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QVERIFY(readFile(r.path).startsWith("\x1f\x8b"));
+    }
+    QCOMPARE(running[1].result().prefix, QStringLiteral("/__/debug/pprof"));
+    qInfo("three goroutine captures at once: %lld ms", qint64(t.elapsed()));
 }
 
 void CaptureLiveTest::capturesFolder() {
@@ -845,6 +783,32 @@ void CaptureLiveTest::oauth2SessionRenews() {
     // Asked to renew when less than two hours are left: a new request.
     QVERIFY(!session.token(&error, 7200).isEmpty());
     QCOMPARE(session.requests(), 2);
+}
+
+// What the Capture panel does for an OAuth2 target: the job asks the session on the worker.
+void CaptureLiveTest::oauth2TokenProviderInAJob() {
+    auto jobWith = [&](const QString& secret) {
+        OAuth2Config c;
+        c.tokenUrl = QUrl(m_b.url + QStringLiteral("/oauth/token"));
+        c.clientId = kOAuthClient;
+        c.clientSecret = secret;
+        c.caFile = m_b.ca;
+        auto session = std::make_shared<OAuth2Session>(c);
+        CaptureJob j;
+        j.base = QUrl(m_b.url);
+        j.prefix = QStringLiteral("/__/debug/pprof");
+        j.caFile = m_b.ca;
+        j.request.kind = ProfileKind::Heap;
+        j.outputPath = out(QStringLiteral("oauth-job.pb.gz"));
+        j.tokenProvider = [session](QString* error) { return session->token(error); };
+        return j;
+    };
+    const CaptureResult good = runCaptureJob(jobWith(kOAuthSecret));
+    QVERIFY2(good.ok(), qPrintable(good.message));
+    const CaptureResult bad = runCaptureJob(jobWith(QStringLiteral("wrong-secret-xyz")));
+    QCOMPARE(bad.category, ErrorCategory::Auth);
+    QVERIFY2(bad.message.contains(QLatin1String("invalid_client")), qPrintable(bad.message));
+    QVERIFY(!bad.message.contains(QLatin1String("wrong-secret-xyz")));
 }
 
 QTEST_GUILESS_MAIN(CaptureLiveTest)

@@ -69,7 +69,7 @@ void TestCaptureRequests::catalogue() {
     QStringList names;
     for (const auto& k : profileKinds()) names << k.name;
     QCOMPARE(names, (QStringList{"cpu", "heap", "allocs", "goroutine", "block", "mutex",
-                                 "threadcreate", "trace", "cmdline"}));
+                                 "threadcreate", "trace", "recorder", "cmdline"}));
     for (const auto& k : profileKinds()) {
         QCOMPARE(profileKindInfo(k.kind).name, k.name);
         QVERIFY(!k.description.isEmpty());
@@ -124,6 +124,12 @@ void TestCaptureRequests::requestPaths_data() {
                                << ".trace";
     QTest::newRow("cmdline") << req(ProfileKind::Cmdline) << "cmdline"
                              << ".txt";
+    QTest::newRow("recorder default")
+        << req(ProfileKind::Recorder) << "../trace/recorder/run?duration=5s"
+        << ".trace";
+    QTest::newRow("recorder 2 s") << req(ProfileKind::Recorder, 2)
+                                  << "../trace/recorder/run?duration=2s"
+                                  << ".trace";
     QTest::newRow("cpu ignores debug") << req(ProfileKind::Cpu, 5, 1) << "profile?seconds=5"
                                        << ".pb.gz";
 }

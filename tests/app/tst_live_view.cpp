@@ -1,0 +1,149 @@
+// The Live view against the real agent (embers-demo, started as the local demo): its
+// /metrics polled every 200 ms fills the charts; pause stops new points and resume brings
+// them back; capture markers, CSV and PNG export; and when the node goes away the status
+// says so (without the token) and the series keep a gap.
+#include <QDateTime>
+#include <QFile>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "client/targets.h"
+#include "live_view.h"
+#include "local_demo.h"
+
+using namespace embers;
+
+namespace {
+const QString kRss = QStringLiteral("process_resident_memory_bytes");
+const QString kHeap = QStringLiteral("embers_heap_inuse_bytes");
+}  // namespace
+
+class TstLiveView : public QObject {
+    Q_OBJECT
+    app::LocalDemo* demo_ = nullptr;
+    capture::Target target_;
+    QString token_;
+    app::LiveView* view_ = nullptr;
+    QSignalSpy* statuses_ = nullptr;
+    QTemporaryDir dir_;
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        if (app::LocalDemo::findProgram().isEmpty()) QSKIP("embers-demo is not built");
+        demo_ = new app::LocalDemo(this);
+        QSignalSpy ready(demo_, &app::LocalDemo::ready);
+        QSignalSpy failed(demo_, &app::LocalDemo::failed);
+        demo_->start();
+        QVERIFY(QTest::qWaitFor([&] { return !ready.isEmpty() || !failed.isEmpty(); }, 20000));
+        QVERIFY2(failed.isEmpty(),
+                 failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        target_ = ready.front().at(0).value<capture::Target>();
+        token_ = ready.front().at(1).toString();
+        QVERIFY(!token_.isEmpty());
+    }
+
+    void cleanupTestCase() {
+        delete statuses_;
+        delete view_;
+        if (demo_) demo_->stop();
+    }
+
+    void pollsTheDemo() {
+        view_ = new app::LiveView;
+        view_->resize(900, 700);
+        statuses_ = new QSignalSpy(view_, &app::LiveView::statusChanged);
+        QString base = target_.baseUrl.toString();
+        while (base.endsWith(QLatin1Char('/'))) base.chop(1);
+        view_->setSource(QUrl(base + QStringLiteral("/metrics")), token_, target_.caFile,
+                         target_.insecure);
+        view_->setInterval(200);
+        view_->start();
+        QVERIFY2(QTest::qWaitFor(
+                     [&] { return view_->pointCount(kRss) >= 5 && view_->pointCount(kHeap) >= 5; },
+                     20000),
+                 qPrintable(view_->statusText()));
+        QVERIFY(view_->metricNames().contains(kRss));
+        QVERIFY(view_->metricNames().contains(kHeap));
+        QVERIFY(view_->metricNames().contains(QStringLiteral("process_cpu_seconds_total")));
+        QVERIFY(!view_->series(kRss).last().isGap());
+        QVERIFY(view_->series(kRss).last().value > 0);
+        QVERIFY(view_->statusText().contains(QStringLiteral("Watching")));
+    }
+
+    void pauseAndResume() {
+        QVERIFY(view_);
+        view_->setPaused(true);
+        QTest::qWait(400);  // a poll already on its way is dropped
+        const int before = view_->pointCount(kRss);
+        QTest::qWait(1000);
+        QCOMPARE(view_->pointCount(kRss), before);
+        view_->setPaused(false);
+        QVERIFY(QTest::qWaitFor([&] { return view_->pointCount(kRss) >= before + 2; }, 10000));
+    }
+
+    void captureButtonsAndMarkers() {
+        QVERIFY(view_);
+        QSignalSpy requested(view_, &app::LiveView::captureRequested);
+        for (QPushButton* b : view_->findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Capture CPU") ||
+                b->text() == QStringLiteral("Capture heap"))
+                b->click();
+        QCOMPARE(requested.size(), 2);
+        QCOMPARE(requested.at(0).at(0).toString(), QStringLiteral("cpu"));
+        QCOMPARE(requested.at(1).at(0).toString(), QStringLiteral("heap"));
+        view_->addCaptureMarker(QDateTime::currentDateTime(), QStringLiteral("/tmp/cpu.pb.gz"));
+        QCOMPARE(view_->markerCount(), 1);
+    }
+
+    void exports() {
+        QVERIFY(view_);
+        const QString csv = dir_.filePath(QStringLiteral("live.csv"));
+        QVERIFY(view_->exportCsv(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        QVERIFY(lines.size() >= 6);
+        QVERIFY(lines.front().startsWith("time,"));
+        QVERIFY(lines.front().contains(kRss.toUtf8()));
+        QVERIFY(lines.front().contains("rate(process_cpu_seconds_total)"));
+        const int columns = int(lines.front().count(',')) + 1;
+        for (const QByteArray& line : lines) QCOMPARE(int(line.count(',')) + 1, columns);
+
+        const QString png = dir_.filePath(QStringLiteral("live.png"));
+        QVERIFY(view_->exportPng(png));
+        QFile p(png);
+        QVERIFY(p.open(QIODevice::ReadOnly));
+        QVERIFY(p.read(8).startsWith("\x89PNG"));
+        QVERIFY(p.size() > 1000);
+        // To look at it: EMBERS_LIVE_PNG=/tmp/live.png.
+        if (const QString keep = qEnvironmentVariable("EMBERS_LIVE_PNG"); !keep.isEmpty()) {
+            QFile::remove(keep);
+            QFile::copy(png, keep);
+        }
+    }
+
+    void nodeGoesAway() {
+        QVERIFY(view_);
+        demo_->stop();
+        QVERIFY2(QTest::qWaitFor(
+                     [&] { return view_->statusText().contains(QStringLiteral("not answering")); },
+                     20000),
+                 qPrintable(view_->statusText()));
+        QVERIFY(QTest::qWaitFor([&] { return view_->series(kRss).last().isGap(); }, 5000));
+        const int before = view_->pointCount(kRss);
+        QVERIFY(QTest::qWaitFor([&] { return view_->pointCount(kRss) > before; }, 5000));
+        QVERIFY(view_->series(kRss).last().isGap());
+        QVERIFY(view_->statusText().contains(QStringLiteral("retrying")));
+        QVERIFY(!statuses_->isEmpty());
+        for (const QList<QVariant>& s : *statuses_) QVERIFY(!s.front().toString().contains(token_));
+        QVERIFY(!view_->statusText().contains(token_));
+        view_->stop();
+        QVERIFY(!view_->polling());
+    }
+};
+
+QTEST_MAIN(TstLiveView)
+#include "tst_live_view.moc"

@@ -139,6 +139,8 @@ void LiveView::setSource(const QUrl& metricsUrl, const QString& token, const QSt
     ++generation_;
     inFlight_ = false;
     series_.clear();
+    fallbacks_.clear();
+    everOk_ = false;
     for (Chart& c : charts_) c.metric.clear();
     redraw();
 }
@@ -224,6 +226,7 @@ void LiveView::poll() {
         Poll p;
         const FetchResult r = fetchUrl(o);
         p.time = nowSeconds();
+        p.answered = r.ok();
         if (r.cancelled) {
             p.message = QStringLiteral("cancelled");
         } else if (!r.ok()) {
@@ -246,6 +249,13 @@ void LiveView::poll() {
 
 void LiveView::onPolled(const Poll& p) {
     if (paused_) return;  // answered after the pause: not shown
+    if (!p.ok && p.answered && !everOk_ && !fallbacks_.isEmpty()) {
+        url_ = fallbacks_.takeFirst();  // e.g. /debug/vars after /metrics
+        setStatus(tr("Trying %1…").arg(url_.toString(QUrl::RemoveUserInfo)));
+        QTimer::singleShot(0, this, &LiveView::poll);
+        return;
+    }
+    if (p.ok) everOk_ = true;
     if (!p.ok) {
         for (auto& [name, s] : series_) s.appendGap(p.time);
         setStatus(p.message);

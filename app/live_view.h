@@ -38,6 +38,10 @@ public:
     // the points of the previous source.
     void setSource(const QUrl& metricsUrl, const QString& token, const QString& caFile,
                    bool insecure);
+    // Tried in turn, before the first good answer, when the source answers but not with
+    // metrics (a Go service with only expvar has no /metrics).
+    void setFallbackSources(const QList<QUrl>& urls) { fallbacks_ = urls; }
+    QUrl source() const { return url_; }
     void setInterval(int ms);  // default 1000
     int interval() const { return intervalMs_; }
     void start();
@@ -79,6 +83,7 @@ private:
     };
     struct Poll {
         bool ok = false;
+        bool answered = false;  // the node answered (with or without metrics)
         QString message;
         capture::MetricSnapshot snapshot;
         double time = 0;
@@ -100,6 +105,8 @@ private:
     QString formatValue(const Chart& chart, double shown) const;
 
     QUrl url_;
+    QList<QUrl> fallbacks_;
+    bool everOk_ = false;
     QString token_, caFile_;
     bool insecure_ = false;
     int intervalMs_ = 1000;

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -23,6 +24,7 @@
 #include <QVBoxLayout>
 
 #include "keychain_secrets.h"
+#include "live_view.h"
 #include "local_demo.h"
 #include "profile_tab.h"
 #include "targets_panel.h"
@@ -84,6 +86,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         openFiles({path});
         statusBar()->showMessage(tr("Captured %1").arg(path), 8000);
     });
+    connect(targets_, &TargetsPanel::liveRequested, this,
+            [this](const capture::Target& t, const QString& token) { openLive(t, token); });
     connect(targets_, &TargetsPanel::captureFailed, this,
             [this](const QString& m) { statusBar()->showMessage(m, 15000); });
 
@@ -185,6 +189,33 @@ void MainWindow::startLocalDemo() {
     localDemo_->start();
 }
 
+LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
+    auto* live = new LiveView;
+    QUrl metrics = t.baseUrl;
+    metrics.setPath(QStringLiteral("/metrics"));
+    QUrl vars = t.baseUrl;
+    vars.setPath(QStringLiteral("/debug/vars"));
+    live->setSource(metrics, token, t.caFile, t.insecure);
+    live->setFallbackSources({vars});
+    const int index = tabs_->addTab(live, tr("Live — %1").arg(t.name));
+    tabs_->setTabToolTip(index, t.displayUrl());
+    tabs_->setCurrentIndex(index);
+    stack_->setCurrentWidget(tabs_);
+    // "Capture CPU/heap" on the chart captures from this target, and marks the moment.
+    const QString id = t.id;
+    connect(live, &LiveView::captureRequested, this, [this, id](const QString& kind) {
+        targets_->selectTarget(id);
+        targets_->startCapture(kind == QLatin1String("cpu") ? capture::ProfileKind::Cpu
+                                                            : capture::ProfileKind::Heap);
+    });
+    connect(targets_, &TargetsPanel::captured, live, [live](const QString& path) {
+        live->addCaptureMarker(QDateTime::currentDateTime(), path);
+    });
+    live->start();
+    updateTitle();
+    return live;
+}
+
 ProfileTab* MainWindow::currentTab() const {
     return qobject_cast<ProfileTab*>(tabs_->currentWidget());
 }
@@ -269,7 +300,10 @@ void MainWindow::closeTab(int index) {
 
 void MainWindow::updateTitle() {
     ProfileTab* tab = currentTab();
-    setWindowTitle(tab ? tr("%1 — Embers").arg(tab->title()) : tr("Embers"));
+    QString name = tab ? tab->title() : QString();
+    if (name.isEmpty() && stack_->currentWidget() == tabs_ && tabs_->count() > 0)
+        name = tabs_->tabText(tabs_->currentIndex());  // a Live tab
+    setWindowTitle(name.isEmpty() ? tr("Embers") : tr("%1 — Embers").arg(name));
 }
 
 void MainWindow::addRecent(const QString& path) {

@@ -13,10 +13,12 @@ class QListWidget;
 
 namespace embers::capture {
 class SecretStore;
-}
+struct Target;
+}  // namespace embers::capture
 
 namespace embers::app {
 
+class LiveView;
 class LocalDemo;
 class TargetsPanel;
 
@@ -36,6 +38,8 @@ public:
     // Starts embers-demo and lists it as "Local demo", the first target (the GUI does this
     // on start unless Capture > Start the Local Demo is off).
     void startLocalDemo();
+    // A Live tab charting the target's metrics; capture buttons there capture from it.
+    LiveView* openLive(const capture::Target& target, const QString& token);
 
 protected:
     void closeEvent(QCloseEvent* e) override;

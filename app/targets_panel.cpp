@@ -81,6 +81,9 @@ TargetsPanel::TargetsPanel(SecretStore* secrets, QWidget* parent)
     check_->setToolTip(
         tr("Read the node's pprof index: is it reachable with this token, and "
            "what does it offer"));
+    live_ = new QToolButton;
+    live_->setText(tr("Live"));
+    live_->setToolTip(tr("Live charts of the node's metrics (/metrics or /debug/vars)"));
     edit_ = new QToolButton;
     edit_->setText(tr("Edit…"));
     remove_ = new QToolButton;
@@ -89,7 +92,7 @@ TargetsPanel::TargetsPanel(SecretStore* secrets, QWidget* parent)
     tools->setContentsMargins(0, 0, 0, 0);
     tools->addWidget(new QLabel(tr("<b>Targets</b>")));
     tools->addStretch(1);
-    for (QToolButton* b : {add, paste, check_, edit_, remove_}) tools->addWidget(b);
+    for (QToolButton* b : {add, paste, check_, live_, edit_, remove_}) tools->addWidget(b);
 
     list_ = new QListWidget;
     list_->setMinimumHeight(90);
@@ -155,12 +158,14 @@ TargetsPanel::TargetsPanel(SecretStore* secrets, QWidget* parent)
     });
     connect(edit_, &QToolButton::clicked, this, &TargetsPanel::editSelected);
     connect(check_, &QToolButton::clicked, this, &TargetsPanel::checkSelected);
+    connect(live_, &QToolButton::clicked, this, &TargetsPanel::liveSelected);
     connect(remove_, &QToolButton::clicked, this, &TargetsPanel::removeSelected);
     connect(list_, &QListWidget::itemDoubleClicked, this, &TargetsPanel::editSelected);
     connect(list_, &QListWidget::currentRowChanged, this, [this] {
         const Target* t = selected();
         edit_->setEnabled(t && !t->localDemo);
         check_->setEnabled(t != nullptr);
+        live_->setEnabled(t != nullptr);
         remove_->setEnabled(t && !t->localDemo);
         for (QPushButton* b : kindButtons_) b->setEnabled(t && !running_);
     });
@@ -365,6 +370,22 @@ void TargetsPanel::checkSelected() {
         emit checked(r.prefix, offers);
     });
     watcher->setFuture(QtConcurrent::run([job] { return probeTarget(job); }));
+}
+
+void TargetsPanel::liveSelected() {
+    const Target* t = selected();
+    if (!t) return;
+    QString error;
+    QString token = tokenFor(*t, *secrets_, &error);
+    if (error.isEmpty() && t->usesOAuth2()) {
+        CaptureJob job = jobFor(*t, token);  // the target's OAuth2 session
+        token = job.tokenProvider(&error);
+    }
+    if (!error.isEmpty()) {
+        status_->setText(error);
+        return;
+    }
+    emit liveRequested(*t, token);
 }
 
 void TargetsPanel::setSeconds(int seconds) {

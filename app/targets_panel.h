@@ -54,12 +54,16 @@ public:
     void pasteTarget(const QString& text);
     // Reads the selected node's pprof index in the background and shows what it offers.
     void checkSelected();
+    // Asks for the selected target's live charts (liveRequested).
+    void liveSelected();
 
 signals:
     void captured(const QString& path);  // a profile to open
     void captureFailed(const QString& message);
     void busyChanged(bool busy);
     void checked(const QString& prefix, const QStringList& offers);  // "heap 12", …
+    // "Live" on a target: chart its metrics (token resolved; empty when none).
+    void liveRequested(const capture::Target& target, const QString& token);
 
 private:
     void rebuildList();
@@ -80,6 +84,7 @@ private:
     QList<capture::Target> targets_;
     QListWidget* list_;
     QToolButton* check_;
+    QToolButton* live_;
     QToolButton* edit_;
     QToolButton* remove_;
     QSpinBox* seconds_;

@@ -6,12 +6,16 @@
 #include <QFile>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "client/targets.h"
 #include "live_view.h"
 #include "local_demo.h"
+#include "main_window.h"
+#include "targets_panel.h"
 
 using namespace embers;
 
@@ -123,6 +127,42 @@ private slots:
             QFile::remove(keep);
             QFile::copy(png, keep);
         }
+    }
+
+    // From the Capture panel: "Live" opens a tab charting the target; "Capture heap" there
+    // captures from that target, opens the profile and marks the moment on the chart. A
+    // source without /metrics falls back to /debug/vars.
+    void liveTabFromThePanel() {
+        QStandardPaths::setTestModeEnabled(true);
+        QTemporaryDir captures;
+        qputenv("EMBERS_CAPTURE_DIR", captures.path().toUtf8());
+        app::MainWindow w;
+        w.show();
+        w.targetsPanel()->setConfirmWarnings(false);
+        w.targetsPanel()->addTarget(target_, token_);
+        w.targetsPanel()->selectTarget(target_.id);
+        w.targetsPanel()->liveSelected();
+        auto* live = qobject_cast<app::LiveView*>(w.tabs()->currentWidget());
+        QVERIFY(live);
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("Live — ")));
+        live->setInterval(200);
+        QVERIFY(QTest::qWaitFor([&] { return live->pointCount(kRss) >= 2; }, 15000));
+        QSignalSpy captured(w.targetsPanel(), &app::TargetsPanel::captured);
+        emit live->captureRequested(QStringLiteral("heap"));
+        QVERIFY(QTest::qWaitFor([&] { return !captured.isEmpty(); }, 30000));
+        QCOMPARE(live->markerCount(), 1);
+        QVERIFY(w.tabs()->count() >= 2);  // the capture opened beside the Live tab
+
+        // A wrong path first: the view moves on to the fallback and charts from there.
+        app::LiveView fallback;
+        QString base = target_.baseUrl.toString();
+        while (base.endsWith(QLatin1Char('/'))) base.chop(1);
+        fallback.setSource(QUrl(base + QStringLiteral("/no-metrics-here")), token_, {}, false);
+        fallback.setFallbackSources({QUrl(base + QStringLiteral("/debug/vars"))});
+        fallback.setInterval(200);
+        fallback.start();
+        QVERIFY(QTest::qWaitFor([&] { return !fallback.metricNames().isEmpty(); }, 15000));
+        QCOMPARE(fallback.source().path(), QStringLiteral("/debug/vars"));
     }
 
     void nodeGoesAway() {

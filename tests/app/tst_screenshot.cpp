@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "live_view.h"
 #include "local_demo.h"
 #include "main_window.h"
 #include "profile_tab.h"
@@ -129,6 +130,18 @@ private slots:
         QVERIFY(QTest::qWaitFor(
             [tab] { return tab->session()->result() && !tab->session()->busy(); }, 20000));
         QVERIFY(distinctColours(shoot(QStringLiteral("capture-heap.png"))) > 15);
+
+        // Live charts of the same target for a few seconds.
+        panel->liveSelected();
+        auto* live = qobject_cast<app::LiveView*>(w.tabs()->currentWidget());
+        QVERIFY(live);
+        live->setInterval(250);
+        QVERIFY(QTest::qWaitFor(
+            [live] {
+                return live->pointCount(QStringLiteral("process_resident_memory_bytes")) >= 12;
+            },
+            20000));
+        QVERIFY(distinctColours(shoot(QStringLiteral("live.png"))) > 10);
     }
 
     // The target dialog as it opens from a pasted DevTools cURL command.

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "signal_handler.h"
+#include "thread_dump.h"
 #include "unwind.h"
 
 namespace embers::detail {
@@ -32,18 +33,6 @@ std::atomic<bool> g_active{false};
 std::atomic<bool> g_inUse{false};
 std::atomic<size_t> g_next{0};
 std::atomic<int64_t> g_dropped{0};
-
-std::vector<pid_t> listThreads() {
-    std::vector<pid_t> tids;
-    if (DIR* d = opendir("/proc/self/task")) {
-        while (dirent* e = readdir(d)) {
-            if (e->d_name[0] == '.') continue;
-            tids.push_back(static_cast<pid_t>(std::atoi(e->d_name)));
-        }
-        closedir(d);
-    }
-    return tids;
-}
 
 void drain(std::map<std::vector<uintptr_t>, int64_t>& counts) {
     for (size_t i = 0; i < kSlots; ++i) {
@@ -98,7 +87,7 @@ bool runCpuProfile(int hz, double seconds, const std::function<bool()>& stop,
     std::unordered_map<pid_t, timer_t> timers;
     const long intervalNs = 1000000000L / hz;
     auto armNewThreads = [&] {
-        for (pid_t tid : listThreads()) {
+        for (pid_t tid : threadIds()) {
             if (timers.count(tid)) continue;
             sigevent sev{};
             sev.sigev_notify = SIGEV_THREAD_ID;

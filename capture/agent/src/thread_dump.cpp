@@ -34,19 +34,6 @@ struct DumpRequest {
 DumpRequest g_request;
 std::mutex g_dumpMutex;
 
-std::vector<pid_t> threadIds() {
-    std::vector<pid_t> tids;
-    if (DIR* d = opendir("/proc/self/task")) {
-        while (dirent* e = readdir(d)) {
-            if (e->d_name[0] == '.') continue;
-            tids.push_back(static_cast<pid_t>(std::atoi(e->d_name)));
-        }
-        closedir(d);
-    }
-    std::sort(tids.begin(), tids.end());
-    return tids;
-}
-
 std::string readComm(pid_t tid) {
     std::ifstream f("/proc/self/task/" + std::to_string(tid) + "/comm");
     std::string name;
@@ -79,6 +66,19 @@ std::string readState(pid_t tid) {
 }
 
 }  // namespace
+
+std::vector<pid_t> threadIds() {
+    std::vector<pid_t> tids;
+    if (DIR* d = opendir("/proc/self/task")) {
+        while (dirent* e = readdir(d)) {
+            if (e->d_name[0] == '.') continue;
+            tids.push_back(static_cast<pid_t>(std::atoi(e->d_name)));
+        }
+        closedir(d);
+    }
+    std::sort(tids.begin(), tids.end());
+    return tids;
+}
 
 bool onDumpSignal(pid_t selfTid, void* ucontext) {
     if (g_request.tid.load(std::memory_order_acquire) != selfTid) return false;

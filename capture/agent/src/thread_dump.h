@@ -21,6 +21,9 @@ struct ThreadStack {
 
 std::vector<ThreadStack> dumpAllThreads(int timeoutMs = 1000);
 
+// The ids of the process's threads, from /proc/self/task, ascending.
+std::vector<pid_t> threadIds();
+
 // Thread count from /proc/self/task.
 int countThreads();
 

@@ -17,6 +17,7 @@
 
 #include "client/http_errors.h"
 #include "client/http_fetch.h"
+#include "client/metrics_fetch.h"
 
 namespace embers::app {
 
@@ -223,25 +224,11 @@ void LiveView::poll() {
         onPolled(p);
     });
     watcher->setFuture(QtConcurrent::run([o, token]() {
-        Poll p;
-        const FetchResult r = fetchUrl(o);
-        p.time = nowSeconds();
-        p.answered = r.ok();
-        if (r.cancelled) {
-            p.message = QStringLiteral("cancelled");
-        } else if (!r.ok()) {
-            p.message = QStringLiteral("node not answering: %1, retrying").arg(r.transportError);
-        } else if (r.status != 200) {
-            const HttpVerdict v = judgeResponse(toOutcome(o, r), std::nullopt, {}, token);
-            p.message = QStringLiteral("no metrics: %1, retrying")
-                            .arg(v.ok() ? capture::statusText(r.status) : v.message);
-        } else {
-            p.snapshot = parseMetrics(r.contentType, r.body);
-            if (!p.snapshot.ok())
-                p.message = QStringLiteral("no metrics: %1, retrying").arg(p.snapshot.error);
-            else
-                p.ok = true;
-        }
+        Poll p = pollMetrics(o);
+        if (!p.ok && !p.cancelled)
+            p.message = (p.answered ? QStringLiteral("no metrics: %1, retrying")
+                                    : QStringLiteral("node not answering: %1, retrying"))
+                            .arg(p.message);
         p.message = redact(p.message.simplified(), token);
         return p;
     }));

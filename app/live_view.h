@@ -16,7 +16,7 @@
 #include <memory>
 #include <vector>
 
-#include "client/metrics_parse.h"
+#include "client/metrics_fetch.h"
 
 class QComboBox;
 class QCPAxisRect;
@@ -81,13 +81,7 @@ private:
         QCPAxisRect* rect = nullptr;
         QCPGraph* graph = nullptr;
     };
-    struct Poll {
-        bool ok = false;
-        bool answered = false;  // the node answered (with or without metrics)
-        QString message;
-        capture::MetricSnapshot snapshot;
-        double time = 0;
-    };
+    using Poll = capture::MetricsPoll;
     struct Marker {
         double time = 0;
         QString path;

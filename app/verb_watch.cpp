@@ -21,6 +21,7 @@
 #include "cli_common.h"
 #include "client/http_errors.h"
 #include "client/http_fetch.h"
+#include "client/metrics_fetch.h"
 #include "client/metrics_parse.h"
 #include "client/token_source.h"
 #include "core/errors.h"
@@ -74,16 +75,7 @@ QString bytes(double v) {
                   : QStringLiteral("%1 %2").arg(v, 0, 'f', 1).arg(QLatin1String(units[u]));
 }
 
-// The outcome of one poll.
-struct Poll {
-    bool ok = false;
-    bool cancelled = false;
-    ErrorCategory category = ErrorCategory::Ok;
-    QString message;  // one line, never the token
-    QUrl url;         // where the metrics came from
-    MetricSnapshot snapshot;
-    double time = 0;  // Unix seconds when the answer arrived
-};
+using Poll = MetricsPoll;
 
 class Watcher {
 public:
@@ -120,46 +112,9 @@ public:
 
 private:
     Poll fetch(const QUrl& url) {
-        Poll p;
-        p.url = url;
         FetchOptions o = transport;
         o.url = url;
-        const FetchResult r = fetchUrl(o);
-        p.time = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
-        if (r.cancelled) {
-            p.cancelled = true;
-            p.category = ErrorCategory::Network;
-            p.message = QStringLiteral("cancelled");
-            return p;
-        }
-        if (r.ok() && r.status == 404) {
-            p.category = ErrorCategory::NotWhatWasAsked;
-            p.message = statusText(404);
-            return p;
-        }
-        const HttpOutcome outcome = toOutcome(o, r);
-        const HttpVerdict v = judgeResponse(outcome, std::nullopt, {}, token);
-        if (!v.ok()) {
-            p.category = v.category;
-            p.message = v.message;
-            return p;
-        }
-        if (r.status != 200) {
-            p.category = ErrorCategory::NotWhatWasAsked;
-            p.message = statusText(r.status);
-            return p;
-        }
-        p.snapshot = parseMetrics(r.contentType, r.body);
-        if (!p.snapshot.ok()) {
-            p.category = ErrorCategory::NotWhatWasAsked;
-            p.message = p.snapshot.source == MetricsSource::Unknown
-                            ? p.snapshot.error
-                            : QStringLiteral("unreadable %1: %2")
-                                  .arg(metricsSourceName(p.snapshot.source), p.snapshot.error);
-            return p;
-        }
-        p.ok = true;
-        return p;
+        return pollMetrics(o);
     }
 
     std::optional<QUrl> settled_;

@@ -5,15 +5,13 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMouseEvent>
 #include <QPushButton>
-#include <QSaveFile>
-#include <QToolTip>
+#include <QSettings>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
-#include <limits>
+#include <set>
 
 #include "client/http_errors.h"
 #include "client/http_fetch.h"
@@ -25,11 +23,7 @@ using namespace embers::capture;
 
 namespace {
 
-constexpr double kMiB = 1024.0 * 1024.0;
-
-double nowSeconds() {
-    return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
-}
+const char* const kIntervalKey = "live/intervalMs";
 
 QString timeText(double seconds) {
     return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(seconds * 1000)))
@@ -46,18 +40,39 @@ LiveView::LiveView(QWidget* parent)
     window_->addItem(tr("30 min"), 1800);
     window_->addItem(tr("all"), 0);
     window_->setCurrentIndex(1);
+    window_->setToolTip(tr("How much of the past the charts show"));
+    every_ = new QComboBox(this);
+    for (const int ms : {500, 1000, 2000, 5000, 10000, 30000})
+        every_->addItem(ms < 1000 ? tr("%1 s").arg(ms / 1000.0) : tr("%1 s").arg(ms / 1000), ms);
+    every_->setToolTip(tr("How often the node is asked for its metrics"));
     pause_ = new QPushButton(tr("Pause"), this);
+    pause_->setToolTip(tr("Stop polling for now; the charts keep what they have"));
+    addMetric_ = new QPushButton(tr("Add Metric…"), this);
+    addMetric_->setToolTip(tr("Chart any other metric the node exposes, by name"));
+    triggerButton_ = new QPushButton(tr("Trigger…"), this);
+    triggerButton_->setToolTip(tr("Capture by itself when a metric crosses a threshold"));
+    export_ = new QPushButton(tr("Export…"), this);
+    export_->setToolTip(tr("Save the charts as PNG or the series as CSV"));
     captureCpu_ = new QPushButton(tr("Capture CPU"), this);
+    captureCpu_->setToolTip(tr("Take a CPU profile from this node now; it opens when done"));
     captureHeap_ = new QPushButton(tr("Capture heap"), this);
+    captureHeap_->setToolTip(tr("Take a heap profile from this node now; it opens when done"));
     statusLabel_ = new QLabel(this);
     statusLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusLabel_->setWordWrap(true);
     plot_ = new QCustomPlot(this);
-    plot_->setMinimumHeight(320);
+    plot_->setMinimumHeight(360);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Window:"), this));
     controls->addWidget(window_);
+    controls->addWidget(new QLabel(tr("Every:"), this));
+    controls->addWidget(every_);
     controls->addWidget(pause_);
+    controls->addSpacing(12);
+    controls->addWidget(addMetric_);
+    controls->addWidget(triggerButton_);
+    controls->addWidget(export_);
     controls->addStretch(1);
     controls->addWidget(captureCpu_);
     controls->addWidget(captureHeap_);
@@ -66,63 +81,32 @@ LiveView::LiveView(QWidget* parent)
     layout->addWidget(statusLabel_);
     layout->addWidget(plot_, 1);
 
+    setInterval(QSettings().value(QLatin1String(kIntervalKey), 1000).toInt());
     connect(window_, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
+    connect(every_, &QComboBox::activated, this, [this] {
+        const int ms = every_->currentData().toInt();
+        QSettings().setValue(QLatin1String(kIntervalKey), ms);
+        setInterval(ms);
+    });
     connect(pause_, &QPushButton::clicked, this, [this] { setPaused(!paused_); });
+    connect(addMetric_, &QPushButton::clicked, this, [this] { addMetricDialog(); });
+    connect(triggerButton_, &QPushButton::clicked, this, &LiveView::triggerDialog);
+    connect(export_, &QPushButton::clicked, this, &LiveView::exportMenu);
     connect(captureCpu_, &QPushButton::clicked, this,
             [this] { emit captureRequested(QStringLiteral("cpu")); });
     connect(captureHeap_, &QPushButton::clicked, this,
             [this] { emit captureRequested(QStringLiteral("heap")); });
     connect(&timer_, &QTimer::timeout, this, &LiveView::poll);
     connect(plot_, &QCustomPlot::mouseMove, this, &LiveView::onMouseMove);
+    connect(plot_, &QCustomPlot::mousePress, this, &LiveView::onMousePress);
 
-    const auto addChart = [this](const QString& title, const QString& unit,
-                                 const QStringList& candidates, bool rate, double scale) {
+    for (const LiveChartSpec& spec : defaultLiveCharts()) {
         Chart c;
-        c.title = title;
-        c.unit = unit;
-        c.candidates = candidates;
-        c.rate = rate;
-        c.scale = scale;
-        charts_.push_back(c);
-    };
-    // Heap in use: Go's runtime (Prometheus or expvar), then the Embers agent.
-    addChart(tr("heap in use"), QStringLiteral("MiB"),
-             {QStringLiteral("go_memstats_heap_inuse_bytes"),
-              QStringLiteral("go_memstats_heap_alloc_bytes"), QStringLiteral("memstats.HeapInuse"),
-              QStringLiteral("memstats.HeapAlloc"), QStringLiteral("embers_heap_inuse_bytes")},
-             false, 1 / kMiB);
-    addChart(tr("goroutines / threads"), QString(),
-             {QStringLiteral("go_goroutines"), QStringLiteral("go_threads"),
-              QStringLiteral("process_threads"), QStringLiteral("process.threads")},
-             false, 1);
-    addChart(tr("CPU usage"), QStringLiteral("cores"),
-             {QStringLiteral("process_cpu_seconds_total"), QStringLiteral("process.cpu_seconds")},
-             true, 1);
-    addChart(tr("resident memory"), QStringLiteral("MiB"),
-             {QStringLiteral("process_resident_memory_bytes"),
-              QStringLiteral("process.resident_memory_bytes")},
-             false, 1 / kMiB);
-
-    plot_->plotLayout()->clear();
-    auto* margins = new QCPMarginGroup(plot_);
-    QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
-    ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
-    static const QColor colors[] = {QColor(0xd9, 0x5f, 0x02), QColor(0x1b, 0x9e, 0x77),
-                                    QColor(0x75, 0x70, 0xb3), QColor(0xe7, 0x29, 0x8a)};
-    for (size_t i = 0; i < charts_.size(); ++i) {
-        Chart& c = charts_[i];
-        c.rect = new QCPAxisRect(plot_);
-        plot_->plotLayout()->addElement(int(i), 0, c.rect);
-        c.rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
-        QCPAxis* x = c.rect->axis(QCPAxis::atBottom);
-        QCPAxis* y = c.rect->axis(QCPAxis::atLeft);
-        x->setTicker(ticker);
-        y->setLabel(c.unit.isEmpty() ? c.title : QStringLiteral("%1, %2").arg(c.title, c.unit));
-        c.graph = plot_->addGraph(x, y);
-        c.graph->setPen(QPen(colors[i % 4], 1.5));
-        c.graph->setName(c.title);
+        c.title = spec.title;
+        for (const LiveLineSpec& l : spec.lines) c.lines.push_back({l, QString(), nullptr});
+        charts_.push_back(std::move(c));
     }
-    redraw();
+    rebuildPlot();
 }
 
 LiveView::~LiveView() {
@@ -140,14 +124,22 @@ void LiveView::setSource(const QUrl& metricsUrl, const QString& token, const QSt
     ++generation_;
     inFlight_ = false;
     series_.clear();
+    last_ = MetricSnapshot();
     fallbacks_.clear();
     everOk_ = false;
-    for (Chart& c : charts_) c.metric.clear();
-    redraw();
+    for (Chart& c : charts_)
+        for (Line& l : c.lines) l.metric.clear();
+    rebuildPlot();
 }
 
 void LiveView::setInterval(int ms) {
     intervalMs_ = qMax(50, ms);
+    int index = every_->findData(intervalMs_);
+    if (index < 0) {  // a value set from code (tests): listed, not remembered
+        every_->addItem(tr("%1 s").arg(intervalMs_ / 1000.0), intervalMs_);
+        index = every_->count() - 1;
+    }
+    every_->setCurrentIndex(index);
     if (timer_.isActive()) timer_.start(intervalMs_);
 }
 
@@ -178,8 +170,22 @@ int LiveView::pointCount(const QString& metric) const {
 QStringList LiveView::metricNames() const {
     QStringList names;
     for (const Chart& c : charts_)
-        if (!c.metric.isEmpty()) names << c.metric;
+        for (const Line& l : c.lines)
+            if (!l.metric.isEmpty() && !names.contains(l.metric)) names << l.metric;
     return names;
+}
+
+QStringList LiveView::availableMetrics() const {
+    QStringList names;
+    for (const MetricSample& s : last_.samples) names << s.name;
+    return names;
+}
+
+QStringList LiveView::chartTitles() const {
+    QStringList titles;
+    for (const Chart& c : charts_)
+        if (chartShown(c)) titles << c.title;
+    return titles;
 }
 
 MetricSeries LiveView::series(const QString& metric) const {
@@ -187,11 +193,45 @@ MetricSeries LiveView::series(const QString& metric) const {
     return it == series_.end() ? MetricSeries(1) : it->second;
 }
 
+std::optional<double> LiveView::lastShown(const QString& metric) const {
+    const Line* line = lineFor(metric);
+    const auto it = series_.find(metric);
+    if (!line || it == series_.end() || it->second.isEmpty()) return std::nullopt;
+    const auto points =
+        shownPoints(it->second, it->second.last().time, line->spec.rate, line->spec.scale);
+    if (points.empty() || points.back().isGap()) return std::nullopt;
+    return points.back().value;
+}
+
 QString LiveView::statusText() const {
     return status_;
 }
 
+const LiveView::Line* LiveView::lineFor(const QString& metric) const {
+    for (const Chart& c : charts_)
+        for (const Line& l : c.lines)
+            if (l.metric == metric) return &l;
+    return nullptr;
+}
+
 void LiveView::setStatus(const QString& text) {
+    pollStatus_ = text;
+    showStatus();
+}
+
+void LiveView::showStatus() {
+    QString text = pollStatus_;
+    if (trigger_) {
+        text +=
+            tr(" · Trigger: capture %1 when %2 is %3, at most every %4 min")
+                .arg(trigger_->kind == QLatin1String("cpu") ? tr("CPU") : tr("heap"),
+                     trigger_->spec.label == trigger_->metric
+                         ? trigger_->metric
+                         : QStringLiteral("%1 (%2)").arg(trigger_->spec.label, trigger_->metric),
+                     trigger_->trigger.describe(trigger_->spec.unit))
+                .arg(trigger_->trigger.cooldownSeconds / 60.0);
+        if (!trigger_->note.isEmpty()) text += QStringLiteral("; ") + trigger_->note;
+    }
     const QString safe = redact(text, token_);
     if (safe == status_) return;
     status_ = safe;
@@ -234,6 +274,21 @@ void LiveView::poll() {
     }));
 }
 
+bool LiveView::resolveLines(const MetricSnapshot& snapshot) {
+    bool changed = false;
+    for (Chart& c : charts_)
+        for (Line& l : c.lines) {
+            if (!l.metric.isEmpty()) continue;
+            for (const QString& name : l.spec.candidates)
+                if (snapshot.value(name)) {
+                    l.metric = name;
+                    changed = true;
+                    break;
+                }
+        }
+    return changed;
+}
+
 void LiveView::onPolled(const Poll& p) {
     if (paused_) return;  // answered after the pause: not shown
     if (!p.ok && p.answered && !everOk_ && !fallbacks_.isEmpty()) {
@@ -242,35 +297,24 @@ void LiveView::onPolled(const Poll& p) {
         QTimer::singleShot(0, this, &LiveView::poll);
         return;
     }
-    if (p.ok) everOk_ = true;
     if (!p.ok) {
         for (auto& [name, s] : series_) s.appendGap(p.time);
         setStatus(p.message);
         redraw();
         return;
     }
-    for (Chart& c : charts_) {
-        if (c.metric.isEmpty()) {
-            for (const QString& name : c.candidates)
-                if (p.snapshot.value(name)) {
-                    c.metric = name;
-                    if (c.rect) {
-                        QString label = c.title;
-                        if (c.title == tr("goroutines / threads"))
-                            label = name == QLatin1String("go_goroutines") ? tr("goroutines")
-                                                                           : tr("threads");
-                        c.rect->axis(QCPAxis::atLeft)
-                            ->setLabel(c.unit.isEmpty()
-                                           ? label
-                                           : QStringLiteral("%1, %2").arg(label, c.unit));
-                    }
-                    break;
-                }
-            if (c.metric.isEmpty()) continue;
-        }
-        auto it = series_.find(c.metric);
-        if (it == series_.end()) it = series_.emplace(c.metric, MetricSeries()).first;
-        const auto v = p.snapshot.value(c.metric);
+    const bool first = !everOk_;
+    everOk_ = true;
+    last_ = p.snapshot;
+    const bool changed = resolveLines(p.snapshot);
+    std::set<QString> charted;
+    for (const Chart& c : charts_)
+        for (const Line& l : c.lines)
+            if (!l.metric.isEmpty()) charted.insert(l.metric);
+    for (const QString& metric : charted) {
+        auto it = series_.find(metric);
+        if (it == series_.end()) it = series_.emplace(metric, MetricSeries()).first;
+        const auto v = p.snapshot.value(metric);
         if (v && std::isfinite(*v))
             it->second.append(p.time, *v);
         else
@@ -278,142 +322,89 @@ void LiveView::onPolled(const Poll& p) {
     }
     setStatus(tr("Watching %1 (%2)")
                   .arg(url_.toString(QUrl::RemoveUserInfo), metricsSourceName(p.snapshot.source)));
-    redraw();
+    checkTrigger(p.time);
+    if (first || changed)
+        rebuildPlot();  // legends, and the charts this source has nothing for go away
+    else
+        redraw();
 }
 
-double LiveView::windowSeconds() const {
-    return window_->currentData().toDouble();
-}
-
-MetricSeries LiveView::shownSeries(const Chart& c) const {
-    const auto it = series_.find(c.metric);
-    if (c.metric.isEmpty() || it == series_.end()) return MetricSeries(1);
-    return c.rate ? ratesOf(it->second) : it->second;
-}
-
-QString LiveView::formatValue(const Chart& c, double shown) const {
-    if (std::isnan(shown)) return tr("no answer");
-    if (c.unit == QLatin1String("MiB")) return QStringLiteral("%1 MiB").arg(shown, 0, 'f', 2);
-    if (c.unit == QLatin1String("cores")) return tr("%1 cores").arg(shown, 0, 'f', 3);
-    return QString::number(qint64(std::llround(shown)));
-}
-
-void LiveView::redraw() {
-    double last = 0;
-    double first = std::numeric_limits<double>::infinity();
-    for (const auto& [name, s] : series_)
-        if (!s.isEmpty()) {
-            last = std::max(last, s.last().time);
-            first = std::min(first, s.at(0).time);
-        }
-    if (last == 0) last = nowSeconds();
-    const double window = windowSeconds();
-    double lower = window > 0 ? last - window : first;
-    if (!std::isfinite(lower) || lower >= last) lower = last - 60;
-    const QCPRange keyRange(lower, last);
-
-    for (Chart& c : charts_) {
-        const MetricSeries s = shownSeries(c);
-        QVector<double> keys, values;
-        keys.reserve(s.size());
-        values.reserve(s.size());
-        for (qsizetype i = 0; i < s.size(); ++i) {
-            const MetricPoint pt = s.at(i);
-            if (pt.time < lower) continue;
-            keys << pt.time;
-            values << (pt.isGap() ? std::numeric_limits<double>::quiet_NaN() : pt.value * c.scale);
-        }
-        c.graph->setData(keys, values, true);
-        c.rect->axis(QCPAxis::atBottom)->setRange(keyRange);
-        bool found = false;
-        QCPRange r = c.graph->getValueRange(found, QCP::sdBoth, keyRange);
-        if (!found) r = QCPRange(0, 1);
-        const double pad = r.size() > 0 ? r.size() * 0.1 : std::max(1.0, std::abs(r.lower) * 0.1);
-        c.rect->axis(QCPAxis::atLeft)->setRange(r.lower - pad, r.upper + pad);
+bool LiveView::addMetric(const QString& metric, const QString& chart) {
+    const MetricSample* sample = last_.find(metric);
+    if (!sample) return false;
+    Line line{lineForMetric(*sample), metric, nullptr};
+    auto target = std::find_if(charts_.begin(), charts_.end(),
+                               [&](const Chart& c) { return c.title == chart; });
+    if (chart.isEmpty() || target == charts_.end()) {
+        Chart c;
+        c.title = metric;
+        c.custom = true;
+        charts_.push_back(std::move(c));
+        target = charts_.end() - 1;
     }
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    target->lines.push_back(line);
+    auto it = series_.find(metric);
+    if (it == series_.end()) {  // starts now; one reading so far
+        it = series_.emplace(metric, MetricSeries()).first;
+        if (const auto v = last_.value(metric); v && std::isfinite(*v))
+            it->second.append(double(QDateTime::currentMSecsSinceEpoch()) / 1000.0, *v);
+    }
+    saveCustom();
+    rebuildPlot();
+    return true;
 }
 
-void LiveView::addCaptureMarker(const QDateTime& when, const QString& path) {
-    const double t = double(when.toMSecsSinceEpoch()) / 1000.0;
-    markers_.push_back({t, path});
-    for (Chart& c : charts_) {
-        auto* line = new QCPItemStraightLine(plot_);
-        line->setClipAxisRect(c.rect);
-        line->setClipToAxisRect(true);
-        line->setPen(QPen(QColor(0x66, 0x66, 0x66), 1, Qt::DashLine));
-        for (QCPItemPosition* p : {line->point1, line->point2})
-            p->setAxes(c.rect->axis(QCPAxis::atBottom), c.rect->axis(QCPAxis::atLeft));
-        line->point1->setCoords(t, 0);
-        line->point2->setCoords(t, 1);
+bool LiveView::removeMetric(const QString& metric) {
+    bool removed = false;
+    for (auto c = charts_.begin(); c != charts_.end();) {
+        auto& lines = c->lines;
+        const auto before = lines.size();
+        lines.erase(std::remove_if(lines.begin(), lines.end(),
+                                   [&](const Line& l) {
+                                       return l.spec.custom && l.spec.candidates.value(0) == metric;
+                                   }),
+                    lines.end());
+        removed |= lines.size() != before;
+        if (c->custom && lines.empty())
+            c = charts_.erase(c);
+        else
+            ++c;
     }
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    if (!removed) return false;
+    if (!lineFor(metric)) series_.erase(metric);
+    if (trigger_ && !lineFor(trigger_->metric)) disarmTrigger();
+    saveCustom();
+    rebuildPlot();
+    return true;
 }
 
-void LiveView::onMouseMove(QMouseEvent* event) {
-    const QPointF pos = event->position();
-    QCPAxisRect* rect = plot_->axisRectAt(pos);
-    const Chart* chart = nullptr;
-    for (const Chart& c : charts_)
-        if (c.rect == rect) chart = &c;
-    if (!chart || chart->graph->data()->isEmpty()) {
-        QToolTip::hideText();
-        return;
-    }
-    QCPAxis* x = rect->axis(QCPAxis::atBottom);
-    const double key = x->pixelToCoord(pos.x());
-    const auto data = chart->graph->data();
-    auto it = data->findBegin(key, false);  // the first point at or after key
-    if (it == data->constEnd()) {
-        --it;
-    } else if (it != data->constBegin()) {
-        const auto before = it - 1;
-        if (key - before->key < it->key - key) it = before;
-    }
-    QString text =
-        QStringLiteral("%1 %2: %3")
-            .arg(timeText(it->key), chart->metric.isEmpty() ? chart->title : chart->metric,
-                 formatValue(*chart, it->value));
-    if (chart->rate) text += tr(" (rate)");
-    for (const Marker& m : markers_)
-        if (std::abs(x->coordToPixel(m.time) - pos.x()) <= 4)
-            text += tr("\ncapture at %1: %2").arg(timeText(m.time), m.path);
-    QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
+bool LiveView::armTrigger(const QString& metric, const ThresholdTrigger& trigger,
+                          const QString& kind) {
+    const Line* line = lineFor(metric);
+    if (!line) return false;
+    trigger_ = Armed{metric, line->spec, trigger, kind, QString()};
+    triggerButton_->setText(tr("Trigger: On…"));
+    showStatus();
+    drawThreshold();
+    return true;
 }
 
-bool LiveView::exportPng(const QString& path) {
-    plot_->replot(QCustomPlot::rpImmediateRefresh);
-    return plot_->savePng(path, std::max(plot_->width(), 800), std::max(plot_->height(), 600));
+void LiveView::disarmTrigger() {
+    trigger_.reset();
+    triggerButton_->setText(tr("Trigger…"));
+    showStatus();
+    rebuildPlot();
 }
 
-bool LiveView::exportCsv(const QString& path) const {
-    std::vector<const Chart*> columns;
-    for (const Chart& c : charts_)
-        if (!c.metric.isEmpty()) columns.push_back(&c);
-    std::map<double, QStringList> rows;
-    QStringList header{QStringLiteral("time")};
-    for (size_t col = 0; col < columns.size(); ++col) {
-        const Chart& c = *columns[col];
-        header << (c.rate ? QStringLiteral("rate(%1)").arg(c.metric) : c.metric);
-        const MetricSeries s = shownSeries(c);
-        for (qsizetype i = 0; i < s.size(); ++i) {
-            const MetricPoint pt = s.at(i);
-            QStringList& row = rows[pt.time];
-            while (row.size() < qsizetype(columns.size())) row << QString();
-            if (!pt.isGap()) row[qsizetype(col)] = QString::number(pt.value, 'g', 15);
-        }
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
-    QByteArray out = header.join(QLatin1Char(',')).toUtf8() + '\n';
-    for (const auto& [time, values] : rows) {
-        const QString when =
-            QDateTime::fromMSecsSinceEpoch(qint64(std::llround(time * 1000)), Qt::UTC)
-                .toString(Qt::ISODateWithMs);
-        out += (QStringList{when} + values).join(QLatin1Char(',')).toUtf8() + '\n';
-    }
-    file.write(out);
-    return file.commit();
+void LiveView::checkTrigger(double time) {
+    if (!trigger_) return;
+    const auto shown = lastShown(trigger_->metric);
+    if (!shown || !trigger_->trigger.observe(time, *shown)) return;
+    ++triggerCount_;
+    trigger_->note = tr("last triggered at %1 (%2)")
+                         .arg(timeText(time), formatShownValue(*shown, trigger_->spec.unit));
+    showStatus();
+    emit captureRequested(trigger_->kind);
 }
 
 }  // namespace embers::app

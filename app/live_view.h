@@ -1,11 +1,15 @@
 // The Live view: a node's metrics (Prometheus text at /metrics or Go expvar JSON at
 // /debug/vars, found by the caller) polled every second or so and charted as they come:
-// heap in use, goroutines or threads, CPU usage (a rate of the CPU seconds counter) and
-// resident memory. A poll that fails leaves a gap and a status line; polling goes on.
+// heap in use with the next GC target, allocation rate, goroutines and threads, GC cycles
+// and pause time, CPU usage and resident memory (capture/client/live_charts), plus any
+// metric the user adds by name. A poll that fails leaves a gap and a status line; polling
+// goes on. Captures taken from the chart are marked on it and open when clicked; a trigger
+// can capture by itself when a line crosses a threshold.
 #pragma once
 
 #include <QDateTime>
 #include <QList>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
@@ -14,13 +18,16 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "client/live_charts.h"
 #include "client/metrics_fetch.h"
 
 class QComboBox;
 class QCPAxisRect;
 class QCPGraph;
+class QCPLegend;
 class QCustomPlot;
 class QLabel;
 class QMouseEvent;
@@ -42,7 +49,10 @@ public:
     // metrics (a Go service with only expvar has no /metrics).
     void setFallbackSources(const QList<QUrl>& urls) { fallbacks_ = urls; }
     QUrl source() const { return url_; }
-    void setInterval(int ms);  // default 1000
+    // The settings group that remembers the metrics added to this node's charts (e.g. the
+    // target's id); loads them. Empty: nothing is remembered.
+    void setSettingsKey(const QString& key);
+    void setInterval(int ms);  // default: the last one chosen, else 1000
     int interval() const { return intervalMs_; }
     void start();
     void stop();
@@ -54,13 +64,42 @@ public:
     int pointCount(const QString& metric) const;
     // The metrics charted, as the source names them.
     QStringList metricNames() const;
+    // Every metric of the last good answer, as the source names them.
+    QStringList availableMetrics() const;
+    // The titles of the charts shown (charts whose metrics the source lacks are hidden).
+    QStringList chartTitles() const;
     // A copy of one metric's series (empty when unknown).
     capture::MetricSeries series(const QString& metric) const;
+    // The last shown value of a charted metric (its rate for a counter, in the chart's unit).
+    std::optional<double> lastShown(const QString& metric) const;
     QString statusText() const;
+    // What a poll brings, as if it had just arrived (benchmarks and tests feed recorded
+    // answers through it).
+    void ingest(const capture::MetricsPoll& poll) { onPolled(poll); }
 
-    // A vertical line at `when` on every chart (a capture taken then, saved at `path`).
-    void addCaptureMarker(const QDateTime& when, const QString& path);
+    // Charts a metric of the last answer by name: on the chart titled `chart`, or on a new
+    // chart of its own when `chart` is empty. False when the source has no such metric.
+    bool addMetric(const QString& metric, const QString& chart = {});
+    // Removes a metric the user added (and its chart when nothing else is left on it).
+    bool removeMetric(const QString& metric);
+
+    // Captures `kind` ("cpu" or "heap", through captureRequested) when the charted `metric`
+    // crosses the trigger's threshold, at most once per its cooldown. False when the metric
+    // is not charted.
+    bool armTrigger(const QString& metric, const capture::ThresholdTrigger& trigger,
+                    const QString& kind);
+    void disarmTrigger();
+    bool triggerArmed() const { return trigger_.has_value(); }
+    int triggerCount() const { return triggerCount_; }
+
+    // A capture taken at `when` (lasting `seconds`, 0 for a snapshot), saved at `path`: a
+    // line on every chart (a band over a timed capture), labelled, that opens it when
+    // clicked (captureOpenRequested).
+    void addCaptureMarker(const QDateTime& when, const QString& path, const QString& label = {},
+                          int seconds = 0);
     int markerCount() const { return int(markers_.size()); }
+    // Where marker `index` is drawn on the first chart, in the plot's pixels (tests).
+    QPointF markerPixel(int index) const;
 
     bool exportPng(const QString& path);
     // Time (ISO 8601, UTC), then one column per charted metric (counters as rates).
@@ -68,41 +107,69 @@ public:
 
 signals:
     void captureRequested(const QString& kind);  // "cpu" or "heap"
+    void captureOpenRequested(const QString& path);
     void statusChanged(const QString& status);
 
 private:
-    struct Chart {
-        QString title;           // "heap in use"
-        QString unit;            // "MiB", "cores", ""
-        QStringList candidates;  // metric names, the first one present wins
-        bool rate = false;       // a counter, shown as its per-second rate
-        double scale = 1;        // value × scale is shown
-        QString metric;          // the one chosen; empty until a poll has it
-        QCPAxisRect* rect = nullptr;
+    struct Line {
+        capture::LiveLineSpec spec;
+        QString metric;  // the candidate chosen; empty until a poll has one
         QCPGraph* graph = nullptr;
+    };
+    struct Chart {
+        QString title;
+        bool custom = false;
+        std::vector<Line> lines;
+        QCPAxisRect* rect = nullptr;
+        QCPLegend* legend = nullptr;
     };
     using Poll = capture::MetricsPoll;
     struct Marker {
         double time = 0;
-        QString path;
+        double seconds = 0;
+        QString path, label;
+    };
+    struct Armed {
+        QString metric;
+        capture::LiveLineSpec spec;
+        capture::ThresholdTrigger trigger;
+        QString kind;
+        QString note;  // "last triggered at 12:03:04 (1.62 cores)"
     };
 
     void poll();
     void onPolled(const Poll& poll);
+    bool resolveLines(const capture::MetricSnapshot& snapshot);
+    void checkTrigger(double time);
     void setStatus(const QString& text);
+    void showStatus();
+    // live_view_plot.cpp: the charts themselves.
+    void rebuildPlot();
     void redraw();
-    void drawMarkers();
+    void drawMarker(const Marker& marker);
+    void drawThreshold();
+    bool chartShown(const Chart& chart) const;
+    const Line* lineFor(const QString& metric) const;
     void onMouseMove(QMouseEvent* event);
+    void onMousePress(QMouseEvent* event);
+    const Marker* markerNear(const QPointF& pos) const;
     double windowSeconds() const;
-    // What a chart shows: the metric's points, or their rates.
-    capture::MetricSeries shownSeries(const Chart& chart) const;
-    QString formatValue(const Chart& chart, double shown) const;
+    capture::MetricSeries shownSeries(const Line& line) const;
+    // live_view_dialogs.cpp
+    void addMetricDialog(const QString& chart = {});
+    void chartMenu(const QPointF& pos, const QPoint& global);
+    void triggerDialog();
+    void exportMenu();
+    void exportTo(bool png);
+    void saveCustom() const;
+    void loadCustom();
 
     QUrl url_;
     QList<QUrl> fallbacks_;
     bool everOk_ = false;
     QString token_, caFile_;
     bool insecure_ = false;
+    QString settingsKey_;
     int intervalMs_ = 1000;
     bool paused_ = false;
     bool inFlight_ = false;
@@ -110,12 +177,19 @@ private:
     std::shared_ptr<std::atomic<bool>> cancel_;
     QTimer timer_;
     std::map<QString, capture::MetricSeries> series_;
+    capture::MetricSnapshot last_;  // the last good answer
     std::vector<Chart> charts_;
     std::vector<Marker> markers_;
-    QString status_;
+    std::optional<Armed> trigger_;
+    int triggerCount_ = 0;
+    QString status_, pollStatus_;
 
     QComboBox* window_;
+    QComboBox* every_;
     QPushButton* pause_;
+    QPushButton* addMetric_;
+    QPushButton* triggerButton_;
+    QPushButton* export_;
     QPushButton* captureCpu_;
     QPushButton* captureHeap_;
     QLabel* statusLabel_;

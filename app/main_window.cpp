@@ -197,6 +197,7 @@ LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
     vars.setPath(QStringLiteral("/debug/vars"));
     live->setSource(metrics, token, t.caFile, t.insecure);
     live->setFallbackSources({vars});
+    live->setSettingsKey(t.id);
     const int index = tabs_->addTab(live, tr("Live — %1").arg(t.name));
     tabs_->setTabToolTip(index, t.displayUrl());
     tabs_->setCurrentIndex(index);
@@ -208,8 +209,17 @@ LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
         targets_->startCapture(kind == QLatin1String("cpu") ? capture::ProfileKind::Cpu
                                                             : capture::ProfileKind::Heap);
     });
-    connect(targets_, &TargetsPanel::captured, live, [live](const QString& path) {
-        live->addCaptureMarker(QDateTime::currentDateTime(), path);
+    // Only this target's captures are marked; a marker opens its capture when clicked.
+    connect(targets_, &TargetsPanel::captureSaved, live,
+            [live, id](const QString& targetId, const QString& kind, const QString& path,
+                       const QDateTime& started, int seconds) {
+                if (targetId == id) live->addCaptureMarker(started, path, kind, seconds);
+            });
+    connect(live, &LiveView::captureOpenRequested, this, [this](const QString& path) {
+        if (QFileInfo::exists(path))
+            openFiles({path});
+        else
+            statusBar()->showMessage(tr("%1 is gone (moved or deleted).").arg(path), 10000);
     });
     live->start();
     updateTitle();

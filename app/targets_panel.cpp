@@ -455,24 +455,30 @@ bool TargetsPanel::startCapture(ProfileKind kind) {
             : tr("Capturing %1 from %n targets at once…", "", int(jobs.size()))
                   .arg(profileKindInfo(kind).name));
     futures_.clear();
+    const QDateTime started = QDateTime::currentDateTime();
     for (int i = 0; i < jobs.size(); ++i) {
         const CaptureJob job = jobs[i];
         const QString targetId = chosen[i]->id;
         const bool reportProgress = i == 0;  // one bar: the first target's
         auto* watcher = new QFutureWatcher<CaptureResult>(this);
-        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, targetId, job] {
-            const CaptureResult r = watcher->result();
-            watcher->deleteLater();
-            // Remember a prefix that had to be found, so the next capture goes straight there.
-            for (Target& t : targets_)
-                if (t.id == targetId && t.prefix.isEmpty() && !r.prefix.isEmpty()) {
-                    t.prefix = r.prefix;
-                    saveTargets();
-                    rebuildList();
-                }
-            batch_.push_back({job.targetName, r});
-            if (--pending_ == 0) onBatchFinished();
-        });
+        connect(watcher, &QFutureWatcherBase::finished, this,
+                [this, watcher, targetId, job, started] {
+                    const CaptureResult r = watcher->result();
+                    watcher->deleteLater();
+                    if (r.ok())
+                        emit captureSaved(targetId, profileKindInfo(job.request.kind).name, r.path,
+                                          started, job.request.seconds.value_or(0));
+                    // Remember a prefix that had to be found, so the next capture goes straight
+                    // there.
+                    for (Target& t : targets_)
+                        if (t.id == targetId && t.prefix.isEmpty() && !r.prefix.isEmpty()) {
+                            t.prefix = r.prefix;
+                            saveTargets();
+                            rebuildList();
+                        }
+                    batch_.push_back({job.targetName, r});
+                    if (--pending_ == 0) onBatchFinished();
+                });
         QFuture<CaptureResult> future = QtConcurrent::run([this, job, flag, reportProgress]() {
             return runCaptureJob(job, [this, flag, reportProgress](const CaptureStatus& s) {
                 if (reportProgress)

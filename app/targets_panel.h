@@ -3,6 +3,7 @@
 // the viewer when it is done.
 #pragma once
 
+#include <QDateTime>
 #include <QFuture>
 #include <QWidget>
 #include <atomic>
@@ -59,6 +60,10 @@ public:
 
 signals:
     void captured(const QString& path);  // a profile to open
+    // One target's capture saved (each target of a batch its own): from which target,
+    // which kind ("cpu", "heap"…), where, when it started and how many seconds it lasted.
+    void captureSaved(const QString& targetId, const QString& kind, const QString& path,
+                      const QDateTime& started, int seconds);
     void captureFailed(const QString& message);
     void busyChanged(bool busy);
     void checked(const QString& prefix, const QStringList& offers);  // "heap 12", …

@@ -1,9 +1,12 @@
 // The Live view against the real agent (embers-demo, started as the local demo): its
-// /metrics polled every 200 ms fills the charts; pause stops new points and resume brings
-// them back; capture markers, CSV and PNG export; and when the node goes away the status
-// says so (without the token) and the series keep a gap.
+// /metrics polled every 200 ms fills the charts the agent has metrics for; pause stops new
+// points and resume brings them back; metrics added by name (and remembered), the capture
+// trigger, capture markers that open their capture when clicked, CSV and PNG export; and
+// when the node goes away the status says so (without the token) and the series keep a gap.
+#include <qcustomplot.h>
 #include <QDateTime>
 #include <QFile>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -35,6 +38,7 @@ class TstLiveView : public QObject {
 
 private slots:
     void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // settings of a test, not the user's
         QVERIFY(dir_.isValid());
         if (app::LocalDemo::findProgram().isEmpty()) QSKIP("embers-demo is not built");
         demo_ = new app::LocalDemo(this);
@@ -77,6 +81,90 @@ private slots:
         QVERIFY(view_->statusText().contains(QStringLiteral("Watching")));
     }
 
+    // The charts the agent has metrics for; the GC chart (Go only) is left out.
+    void chartsOfTheAgent() {
+        QVERIFY(view_);
+        QCOMPARE(view_->chartTitles(),
+                 (QStringList{QStringLiteral("heap"), QStringLiteral("allocation rate"),
+                              QStringLiteral("goroutines and threads"), QStringLiteral("CPU usage"),
+                              QStringLiteral("resident memory")}));
+        const QString alloc = QStringLiteral("embers_heap_sampled_alloc_bytes_total");
+        QVERIFY(view_->metricNames().contains(alloc));
+        QVERIFY(view_->metricNames().contains(QStringLiteral("process_threads")));
+        QVERIFY(QTest::qWaitFor([&] { return view_->lastShown(alloc).has_value(); }, 5000));
+        QVERIFY(*view_->lastShown(alloc) >= 0);  // a rate, in MiB/s
+        // RSS shown in MiB: the raw bytes over 2^20.
+        const double rss = view_->series(kRss).last().value;
+        QVERIFY(std::abs(*view_->lastShown(kRss) - rss / 1048576.0) < 1e-9);
+    }
+
+    void addAndRemoveMetrics() {
+        QVERIFY(view_);
+        view_->setSettingsKey(QStringLiteral("agent-test"));
+        const QString fds = QStringLiteral("process_open_fds");
+        const QString created = QStringLiteral("embers_threads_created_total");
+        QVERIFY(view_->availableMetrics().contains(fds));
+        QVERIFY(!view_->addMetric(QStringLiteral("no_such_metric")));
+        QVERIFY(view_->addMetric(fds));  // a chart of its own
+        QVERIFY(view_->chartTitles().contains(fds));
+        QVERIFY(view_->addMetric(created, QStringLiteral("goroutines and threads")));
+        QCOMPARE(view_->chartTitles().size(), 6);
+        const int before = view_->pointCount(fds);
+        QVERIFY(QTest::qWaitFor([&] { return view_->pointCount(fds) >= before + 3; }, 10000));
+        QVERIFY(*view_->lastShown(fds) > 0);
+        QVERIFY(QTest::qWaitFor([&] { return view_->lastShown(created).has_value(); }, 5000));
+        QVERIFY(*view_->lastShown(created) >= 0);  // a counter: its rate
+        QVERIFY(view_->lastShown(created) != view_->series(created).last().value ||
+                view_->series(created).last().value == 0);
+
+        // Remembered for this node: another view with the same key charts them again.
+        {
+            app::LiveView again;
+            again.setSettingsKey(QStringLiteral("agent-test"));
+            QVERIFY(again.chartTitles().contains(fds));
+        }
+        QVERIFY(!view_->removeMetric(kRss));  // a default line is not removed
+        QVERIFY(view_->removeMetric(fds));
+        QVERIFY(!view_->chartTitles().contains(fds));
+        QVERIFY(!view_->metricNames().contains(fds));
+        QVERIFY(view_->removeMetric(created));
+        app::LiveView forgotten;
+        forgotten.setSettingsKey(QStringLiteral("agent-test"));
+        QVERIFY(!forgotten.chartTitles().contains(fds));
+    }
+
+    // Armed on resident memory above 1 MiB with an hour's cooldown: exactly one capture
+    // however many polls follow; below 0 never fires.
+    void triggerCapturesOnce() {
+        QVERIFY(view_);
+        QSignalSpy requested(view_, &app::LiveView::captureRequested);
+        capture::ThresholdTrigger above;
+        above.threshold = 1;
+        above.cooldownSeconds = 3600;
+        QVERIFY(!view_->armTrigger(QStringLiteral("no_such_metric"), above, QStringLiteral("cpu")));
+        QVERIFY(view_->armTrigger(kRss, above, QStringLiteral("heap")));
+        QVERIFY(view_->statusText().contains(QStringLiteral("Trigger: capture heap")));
+        QVERIFY(QTest::qWaitFor([&] { return !requested.isEmpty(); }, 5000));
+        const int polls = view_->pointCount(kRss);
+        QVERIFY(QTest::qWaitFor([&] { return view_->pointCount(kRss) >= polls + 4; }, 10000));
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.front().front().toString(), QStringLiteral("heap"));
+        QCOMPARE(view_->triggerCount(), 1);
+        QVERIFY(view_->statusText().contains(QStringLiteral("last triggered at")));
+
+        capture::ThresholdTrigger below;
+        below.direction = capture::ThresholdTrigger::Direction::Below;
+        below.threshold = 0;
+        view_->disarmTrigger();
+        QVERIFY(!view_->triggerArmed());
+        QVERIFY(view_->armTrigger(kRss, below, QStringLiteral("cpu")));
+        const int after = view_->pointCount(kRss);
+        QVERIFY(QTest::qWaitFor([&] { return view_->pointCount(kRss) >= after + 4; }, 10000));
+        QCOMPARE(requested.size(), 1);
+        view_->disarmTrigger();
+        QVERIFY(!view_->statusText().contains(QStringLiteral("Trigger")));
+    }
+
     void pauseAndResume() {
         QVERIFY(view_);
         view_->setPaused(true);
@@ -98,8 +186,27 @@ private slots:
         QCOMPARE(requested.size(), 2);
         QCOMPARE(requested.at(0).at(0).toString(), QStringLiteral("cpu"));
         QCOMPARE(requested.at(1).at(0).toString(), QStringLiteral("heap"));
-        view_->addCaptureMarker(QDateTime::currentDateTime(), QStringLiteral("/tmp/cpu.pb.gz"));
+        // A marker a second before the last point, inside the window: clicking it asks for
+        // its capture; clicking elsewhere does not.
+        const double last = view_->series(kRss).last().time;
+        const auto when = QDateTime::fromMSecsSinceEpoch(qint64((last - 1) * 1000));
+        view_->addCaptureMarker(when, QStringLiteral("/tmp/cpu.pb.gz"), QStringLiteral("cpu"), 30);
         QCOMPARE(view_->markerCount(), 1);
+        view_->setPaused(true);  // the axes stay where they are while clicking
+        view_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view_));
+        auto* plot = view_->findChild<QCustomPlot*>();
+        QVERIFY(plot);
+        plot->replot(QCustomPlot::rpImmediateRefresh);
+        const QPoint at = view_->markerPixel(0).toPoint();
+        QVERIFY(plot->rect().contains(at));
+        QSignalSpy open(view_, &app::LiveView::captureOpenRequested);
+        QTest::mouseClick(plot, Qt::LeftButton, {}, at + QPoint(60, 0));
+        QCOMPARE(open.size(), 0);
+        QTest::mouseClick(plot, Qt::LeftButton, {}, at + QPoint(2, 0));
+        QCOMPARE(open.size(), 1);
+        QCOMPARE(open.front().front().toString(), QStringLiteral("/tmp/cpu.pb.gz"));
+        view_->setPaused(false);
     }
 
     void exports() {
@@ -151,7 +258,17 @@ private slots:
         emit live->captureRequested(QStringLiteral("heap"));
         QVERIFY(QTest::qWaitFor([&] { return !captured.isEmpty(); }, 30000));
         QCOMPARE(live->markerCount(), 1);
-        QVERIFY(w.tabs()->count() >= 2);  // the capture opened beside the Live tab
+        const int tabs = w.tabs()->count();
+        QVERIFY(tabs >= 2);  // the capture opened beside the Live tab
+        // Reopening a capture from the history is not a new capture: no marker.
+        auto* history = w.targetsPanel()->findChildren<QListWidget*>().last();
+        QVERIFY(history->count() >= 1);
+        emit history->itemActivated(history->item(0));
+        QCOMPARE(captured.size(), 2);
+        QCOMPARE(live->markerCount(), 1);
+        // Clicking the marker opens the capture again, in a new tab.
+        emit live->captureOpenRequested(captured.front().front().toString());
+        QCOMPARE(w.tabs()->count(), tabs + 2);
 
         // A wrong path first: the view moves on to the fallback and charts from there.
         app::LiveView fallback;

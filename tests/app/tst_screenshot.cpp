@@ -7,6 +7,7 @@
 #include <QPixmap>
 #include <QScreen>
 #include <QSet>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -70,6 +71,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QApplication::setOrganizationName(QStringLiteral("EmbersTest"));
         QApplication::setApplicationName(QStringLiteral("tst_screenshot"));
+        QSettings().clear();  // no history or targets of earlier runs in the pictures
         outDir_ = qEnvironmentVariable("EMBERS_SCREENSHOT_DIR",
                                        QDir::temp().filePath(QStringLiteral("embers-shots")));
         QVERIFY(QDir().mkpath(outDir_));

@@ -1,0 +1,234 @@
+// What the Live view charts, without widgets: the default charts resolved against real
+// answers of the Go test server and the agent (both endpoints each), the unit and rate of a
+// metric added by name, value formatting, the points of a window (rates, gaps, the binary
+// search for the window's start) and the threshold trigger with its cooldown.
+//
+// Fixtures: tests/data/capture/metrics/ (see its README).
+
+#include <QFile>
+#include <QTest>
+
+#include <cmath>
+#include <limits>
+
+#include "client/live_charts.h"
+#include "client/metrics_parse.h"
+
+using namespace embers::capture;
+
+namespace {
+
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+MetricSnapshot fixture(const QString& name) {
+    QFile f(qEnvironmentVariable("EMBERS_TEST_DATA") + QStringLiteral("/capture/metrics/") + name);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    const QByteArray body = f.readAll();
+    return parseMetrics(name.endsWith(QLatin1String(".json")) ? QStringLiteral("application/json")
+                                                              : QStringLiteral("text/plain"),
+                        body);
+}
+
+// Chart title → the labels of its lines that the snapshot feeds.
+QMap<QString, QStringList> resolved(const MetricSnapshot& s) {
+    QMap<QString, QStringList> out;
+    for (const LiveChartSpec& c : defaultLiveCharts())
+        for (const LiveLineSpec& l : c.lines)
+            for (const QString& name : l.candidates)
+                if (s.value(name)) {
+                    out[c.title] << l.label;
+                    break;
+                }
+    return out;
+}
+
+const MetricSample* sample(const MetricSnapshot& s, const QString& name) {
+    const MetricSample* m = s.find(name);
+    if (!m) qWarning("no %s in the fixture", qPrintable(name));
+    return m;
+}
+
+}  // namespace
+
+class LiveChartsTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void goPrometheusFeedsEveryDefaultChart() {
+        const MetricSnapshot s = fixture(QStringLiteral("goserver_metrics.txt"));
+        QVERIFY(s.ok());
+        const auto r = resolved(s);
+        QCOMPARE(r.value(QStringLiteral("heap")),
+                 (QStringList{QStringLiteral("in use"), QStringLiteral("next GC")}));
+        QCOMPARE(r.value(QStringLiteral("allocation rate")),
+                 QStringList{QStringLiteral("allocated")});
+        QCOMPARE(r.value(QStringLiteral("goroutines and threads")),
+                 (QStringList{QStringLiteral("goroutines"), QStringLiteral("threads")}));
+        QCOMPARE(r.value(QStringLiteral("garbage collection")),
+                 (QStringList{QStringLiteral("cycles"), QStringLiteral("pause time")}));
+        QCOMPARE(r.value(QStringLiteral("CPU usage")), QStringList{QStringLiteral("CPU")});
+        QCOMPARE(r.value(QStringLiteral("resident memory")),
+                 QStringList{QStringLiteral("resident")});
+    }
+
+    void goExpvarFeedsTheRuntimeCharts() {
+        const MetricSnapshot s = fixture(QStringLiteral("goserver_debug_vars.json"));
+        QVERIFY(s.ok());
+        const auto r = resolved(s);
+        QCOMPARE(r.value(QStringLiteral("heap")),
+                 (QStringList{QStringLiteral("in use"), QStringLiteral("next GC")}));
+        QCOMPARE(r.value(QStringLiteral("allocation rate")),
+                 QStringList{QStringLiteral("allocated")});
+        QCOMPARE(r.value(QStringLiteral("garbage collection")),
+                 (QStringList{QStringLiteral("cycles"), QStringLiteral("pause time")}));
+        // expvar's memstats has no goroutine count, CPU time or RSS.
+        QVERIFY(!r.contains(QStringLiteral("CPU usage")));
+        QVERIFY(!r.contains(QStringLiteral("goroutines and threads")));
+    }
+
+    void agentFeedsItsCharts() {
+        for (const QString& name :
+             {QStringLiteral("agent_metrics.txt"), QStringLiteral("agent_debug_vars.json")}) {
+            const MetricSnapshot s = fixture(name);
+            QVERIFY2(s.ok(), qPrintable(name));
+            const auto r = resolved(s);
+            QCOMPARE(r.value(QStringLiteral("heap")), QStringList{QStringLiteral("in use")});
+            QCOMPARE(r.value(QStringLiteral("allocation rate")),
+                     QStringList{QStringLiteral("allocated")});
+            QCOMPARE(r.value(QStringLiteral("goroutines and threads")),
+                     QStringList{QStringLiteral("threads")});
+            QCOMPARE(r.value(QStringLiteral("CPU usage")), QStringList{QStringLiteral("CPU")});
+            QCOMPARE(r.value(QStringLiteral("resident memory")),
+                     QStringList{QStringLiteral("resident")});
+            QVERIFY2(!r.contains(QStringLiteral("garbage collection")), qPrintable(name));
+        }
+    }
+
+    void addedMetricsGetUnitsAndRates() {
+        const MetricSnapshot go = fixture(QStringLiteral("goserver_metrics.txt"));
+        const MetricSnapshot vars = fixture(QStringLiteral("goserver_debug_vars.json"));
+        struct Case {
+            const MetricSnapshot* snapshot;
+            QString name;
+            bool rate;
+            double scale;
+            QString unit;
+        } cases[] = {
+            {&go, QStringLiteral("go_memstats_heap_objects"), false, 1, QString()},
+            {&go, QStringLiteral("go_memstats_alloc_bytes_total"), true, 1 / 1048576.0,
+             QStringLiteral("MiB/s")},
+            {&go, QStringLiteral("go_memstats_next_gc_bytes"), false, 1 / 1048576.0,
+             QStringLiteral("MiB")},
+            {&go, QStringLiteral("go_gc_duration_seconds_sum"), true, 1, QStringLiteral("s/s")},
+            {&go, QStringLiteral("go_gc_duration_seconds_count"), true, 1, QStringLiteral("/s")},
+            {&go, QStringLiteral("go_gc_duration_seconds{quantile=\"0.5\"}"), false, 1,
+             QStringLiteral("s")},
+            {&go, QStringLiteral("process_open_fds"), false, 1, QString()},
+            {&vars, QStringLiteral("memstats.HeapSys"), false, 1 / 1048576.0,
+             QStringLiteral("MiB")},
+            {&vars, QStringLiteral("memstats.Mallocs"), true, 1, QStringLiteral("/s")},
+            {&vars, QStringLiteral("memstats.PauseTotalNs"), true, 1e-6, QStringLiteral("ms/s")},
+        };
+        for (const Case& c : cases) {
+            const MetricSample* m = sample(*c.snapshot, c.name);
+            QVERIFY2(m, qPrintable(c.name));
+            const LiveLineSpec l = lineForMetric(*m);
+            QVERIFY2(l.rate == c.rate, qPrintable(c.name));
+            QVERIFY2(std::abs(l.scale - c.scale) < 1e-15, qPrintable(c.name));
+            QCOMPARE(l.unit, c.unit);
+            QCOMPARE(l.candidates, QStringList{c.name});
+            QVERIFY(l.custom);
+        }
+    }
+
+    void formatsValues() {
+        QCOMPARE(formatShownValue(12.5, QStringLiteral("MiB")), QStringLiteral("12.5 MiB"));
+        QCOMPARE(formatShownValue(1204, QString()), QStringLiteral("1204"));
+        QCOMPARE(formatShownValue(0.1534, QStringLiteral("cores")), QStringLiteral("0.153 cores"));
+        QCOMPARE(formatShownValue(3, QStringLiteral("cores")), QStringLiteral("3 cores"));
+        QCOMPARE(formatShownValue(2.25, QStringLiteral("/s")), QStringLiteral("2.25/s"));
+        QCOMPARE(formatShownValue(kNan, QStringLiteral("MiB")), QStringLiteral("no answer"));
+    }
+
+    void windowOfAGauge() {
+        MetricSeries s(5);  // a ring that has wrapped: 10 points in, the last 5 kept
+        for (int t = 0; t < 10; ++t) s.append(t, t * 2.0);
+        auto points = shownPoints(s, 7, false, 0.5);
+        QCOMPARE(points.size(), size_t(3));
+        QCOMPARE(points.front().time, 7.0);
+        QCOMPARE(points.front().value, 7.0);
+        QCOMPARE(points.back().value, 9.0);
+        QCOMPARE(shownPoints(s, -1, false, 1).size(), size_t(5));
+        QCOMPARE(shownPoints(s, 100, false, 1).size(), size_t(0));
+        QCOMPARE(shownPoints(s, 6.5, false, 1).front().time, 7.0);
+    }
+
+    void windowOfACounter() {
+        MetricSeries s;
+        s.append(0, 100);
+        s.append(1, 110);
+        s.append(2, 130);
+        s.appendGap(3);
+        s.append(4, 170);
+        s.append(6, 10);  // restarted
+        s.append(8, 30);
+        const auto all = shownPoints(s, 0, true, 60);  // per minute
+        QCOMPARE(all.size(), size_t(6));               // no rate at the first reading
+        QCOMPARE(all[0].time, 1.0);
+        QCOMPARE(all[0].value, 600.0);
+        QCOMPARE(all[1].value, 1200.0);
+        QVERIFY(all[2].isGap());  // into the gap
+        QVERIFY(all[3].isGap());  // out of it
+        QVERIFY(all[4].isGap());  // the reset
+        QCOMPARE(all[5].value, 600.0);
+        // A window that starts mid-way still has the rate at its first point.
+        const auto tail = shownPoints(s, 2, true, 1);
+        QCOMPARE(tail.size(), size_t(5));
+        QCOMPARE(tail.front().value, 20.0);
+    }
+
+    void decimationKeepsSpikesAndGaps() {
+        std::vector<MetricPoint> points;
+        for (int t = 0; t < 10'000; ++t) points.push_back({double(t), double(t % 10)});
+        points[5'003].value = 1e6;                                       // one spike
+        points[7'777].value = kNan;                                      // one gap
+        QCOMPARE(decimateMinMax(points, 10'000).size(), points.size());  // few enough
+        const auto out = decimateMinMax(points, 100);
+        QVERIFY(out.size() <= 300);
+        QVERIFY(out.size() >= 200);
+        bool spike = false, gap = false;
+        for (size_t i = 0; i < out.size(); ++i) {
+            if (i > 0) QVERIFY(out[i].time > out[i - 1].time);  // in time order
+            spike |= out[i].value == 1e6 && out[i].time == 5'003;
+            gap |= out[i].isGap() && out[i].time == 7'777;
+        }
+        QVERIFY(spike);
+        QVERIFY(gap);
+        QCOMPARE(out.front().time, 0.0);  // the first bucket's lowest point
+    }
+
+    void triggerFiresOncePerCooldown() {
+        ThresholdTrigger t;
+        t.threshold = 1.5;
+        t.cooldownSeconds = 60;
+        QVERIFY(!t.observe(0, 1.0));
+        QVERIFY(!t.observe(1, 1.5));  // at the threshold is not above it
+        QVERIFY(!t.observe(2, kNan));
+        QVERIFY(t.observe(3, 1.6));
+        QVERIFY(!t.observe(4, 2.0));
+        QVERIFY(!t.observe(62, 2.0));  // 59 s later
+        QVERIFY(t.observe(63, 2.0));   // a cooldown later, still above
+        QCOMPARE(t.lastFired, 63.0);
+
+        ThresholdTrigger below;
+        below.direction = ThresholdTrigger::Direction::Below;
+        below.threshold = 10;
+        QVERIFY(!below.observe(0, 10));
+        QVERIFY(below.observe(1, 9));
+        QCOMPARE(below.describe(QStringLiteral("MiB")), QStringLiteral("below 10 MiB"));
+        QCOMPARE(t.describe(QStringLiteral("cores")), QStringLiteral("above 1.5 cores"));
+    }
+};
+
+QTEST_GUILESS_MAIN(LiveChartsTest)
+#include "tst_live_charts.moc"

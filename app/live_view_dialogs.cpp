@@ -10,12 +10,12 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include "live_view.h"
@@ -94,17 +94,28 @@ void LiveView::addMetricDialog(const QString& chart) {
     auto* filter = new QLineEdit(&dialog);
     filter->setPlaceholderText(tr("Filter by name, e.g. go_memstats or fds"));
     filter->setClearButtonEnabled(true);
-    auto* list = new QListWidget(&dialog);
+    auto* list = new QTreeWidget(&dialog);
+    list->setRootIsDecorated(false);
+    list->setHeaderLabels({tr("Metric"), tr("Type"), tr("Now")});
+    list->setAlternatingRowColors(true);
     for (const MetricSample& s : last_.samples) {
-        auto* item = new QListWidgetItem(
-            QStringLiteral("%1    %2, now %3")
-                .arg(s.name, metricTypeName(s.type), QString::number(s.value, 'g', 6)),
-            list);
-        item->setData(Qt::UserRole, s.name);
-        item->setToolTip(s.isCounter() ? tr("A counter: charted as its rate per second")
-                                       : tr("Charted as it is"));
+        const LiveLineSpec spec = lineForMetric(s);
+        const QString now =
+            formatShownValue(s.value * spec.scale,
+                             spec.rate ? spec.unit.section(QLatin1Char('/'), 0, 0) : spec.unit);
+        auto* item = new QTreeWidgetItem(
+            list, {s.name,
+                   s.isCounter() ? tr("%1 (charted as a rate)").arg(metricTypeName(s.type))
+                                 : metricTypeName(s.type),
+                   now});
+        item->setData(0, Qt::UserRole, s.name);
+        item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
+        if (!s.family.isEmpty() && s.family != s.name)
+            item->setToolTip(0, tr("of the family %1").arg(s.family));
     }
-    list->setCurrentRow(0);
+    list->resizeColumnToContents(0);
+    list->resizeColumnToContents(1);
+    list->setCurrentItem(list->topLevelItem(0));
     auto* where = new QComboBox(&dialog);
     where->addItem(tr("A new chart of its own"), QString());
     for (const QString& title : chartTitles()) where->addItem(title, title);
@@ -121,17 +132,22 @@ void LiveView::addMetricDialog(const QString& chart) {
     dialog.resize(640, 480);
 
     connect(filter, &QLineEdit::textChanged, &dialog, [list](const QString& text) {
-        for (int i = 0; i < list->count(); ++i)
-            list->item(i)->setHidden(
-                !list->item(i)->data(Qt::UserRole).toString().contains(text, Qt::CaseInsensitive));
+        QTreeWidgetItem* first = nullptr;
+        for (int i = 0; i < list->topLevelItemCount(); ++i) {
+            QTreeWidgetItem* item = list->topLevelItem(i);
+            item->setHidden(!item->text(0).contains(text, Qt::CaseInsensitive));
+            if (!first && !item->isHidden()) first = item;
+        }
+        if (list->currentItem() && list->currentItem()->isHidden()) list->setCurrentItem(first);
     });
-    connect(list, &QListWidget::itemDoubleClicked, &dialog, &QDialog::accept);
+    connect(list, &QTreeWidget::itemDoubleClicked, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     if (dialog.exec() != QDialog::Accepted || !list->currentItem() ||
         list->currentItem()->isHidden())
         return;
-    addMetric(list->currentItem()->data(Qt::UserRole).toString(), where->currentData().toString());
+    addMetric(list->currentItem()->data(0, Qt::UserRole).toString(),
+              where->currentData().toString());
 }
 
 void LiveView::triggerDialog() {
@@ -154,8 +170,8 @@ void LiveView::triggerDialog() {
         return;
     }
     auto* direction = new QComboBox(&dialog);
-    direction->addItem(tr("goes above"));
-    direction->addItem(tr("goes below"));
+    direction->addItem(tr("above the threshold"));
+    direction->addItem(tr("below the threshold"));
     auto* threshold = new QDoubleSpinBox(&dialog);
     threshold->setRange(-1e15, 1e15);
     threshold->setDecimals(3);
@@ -184,11 +200,11 @@ void LiveView::triggerDialog() {
         cooldown->setValue(int(trigger_->trigger.cooldownSeconds / 60));
     }
     auto* form = new QFormLayout;
-    form->addRow(tr("When"), metric);
-    form->addRow(QString(), direction);
-    form->addRow(QString(), threshold);
-    form->addRow(tr("capture"), kind);
-    form->addRow(tr("at most once every"), cooldown);
+    form->addRow(tr("When:"), metric);
+    form->addRow(tr("Goes:"), direction);
+    form->addRow(tr("Threshold:"), threshold);
+    form->addRow(tr("Capture:"), kind);
+    form->addRow(tr("At most once every:"), cooldown);
     auto* note = new QLabel(tr("The capture is taken from this node and opens when it is done; "
                                "its moment is marked on the charts."),
                             &dialog);

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QImage>
 #include <QPixmap>
+#include <QPushButton>
 #include <QScreen>
 #include <QSet>
 #include <QSettings>
@@ -12,6 +13,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include "live_view.h"
@@ -143,7 +145,33 @@ private slots:
                 return live->pointCount(QStringLiteral("process_resident_memory_bytes")) >= 12;
             },
             20000));
+        // A heap capture from the chart: it opens, and the Live tab gets its marker.
+        const int before = int(captured.size());
+        emit live->captureRequested(QStringLiteral("heap"));
+        QVERIFY(QTest::qWaitFor([&] { return captured.size() > before; }, 30000));
+        QCOMPARE(live->markerCount(), 1);
+        w.tabs()->setCurrentWidget(live);
+        QTest::qWait(1500);  // a few more points after the marker
         QVERIFY(distinctColours(shoot(QStringLiteral("live.png"))) > 10);
+
+        // The two dialogs of the Live view, as they open.
+        for (const auto& [button, name] :
+             {std::pair{QStringLiteral("Add Metric…"), QStringLiteral("live-add-metric.png")},
+              std::pair{QStringLiteral("Trigger…"), QStringLiteral("live-trigger.png")}}) {
+            QPushButton* b = nullptr;
+            for (QPushButton* candidate : live->findChildren<QPushButton*>())
+                if (candidate->text() == button) b = candidate;
+            QVERIFY2(b, qPrintable(button));
+            bool shown = false;
+            QTimer::singleShot(800, this, [&, name = name] {
+                QWidget* dialog = QApplication::activeModalWidget();
+                shown = dialog != nullptr;
+                shoot(name);
+                if (dialog) dialog->close();
+            });
+            b->click();  // runs the dialog until the timer closes it
+            QVERIFY2(shown, qPrintable(name));
+        }
     }
 
     // The target dialog as it opens from a pasted DevTools cURL command.

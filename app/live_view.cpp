@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
+#include <QShortcut>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -89,6 +90,9 @@ LiveView::LiveView(QWidget* parent)
         setInterval(ms);
     });
     connect(pause_, &QPushButton::clicked, this, [this] { setPaused(!paused_); });
+    auto* space = new QShortcut(QKeySequence(Qt::Key_Space), this);
+    space->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(space, &QShortcut::activated, this, [this] { setPaused(!paused_); });
     connect(addMetric_, &QPushButton::clicked, this, [this] { addMetricDialog(); });
     connect(triggerButton_, &QPushButton::clicked, this, &LiveView::triggerDialog);
     connect(export_, &QPushButton::clicked, this, &LiveView::exportMenu);
@@ -385,7 +389,7 @@ bool LiveView::armTrigger(const QString& metric, const ThresholdTrigger& trigger
     trigger_ = Armed{metric, line->spec, trigger, kind, QString()};
     triggerButton_->setText(tr("Trigger: On…"));
     showStatus();
-    drawThreshold();
+    rebuildPlot();  // draws the threshold (and drops an earlier one)
     return true;
 }
 

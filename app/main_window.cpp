@@ -359,6 +359,9 @@ void MainWindow::showShortcuts() {
            "<tr><td><b>Ctrl+Shift+N</b></td><td>Add a capture target</td></tr>"
            "<tr><td><b>Ctrl+Shift+V</b></td><td>Add a target from a pasted cURL command, "
            "header or HAR path</td></tr>"
+           "<tr><td><b>Space</b></td><td>Pause or resume the live charts</td></tr>"
+           "<tr><td><b>Click a marker</b></td><td>Open the capture it marks (live charts)</td></tr>"
+           "<tr><td><b>Right-click a chart</b></td><td>Add or remove metrics, export</td></tr>"
            "<tr><td><b>Ctrl+W</b></td><td>Close the profile tab</td></tr>"
            "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr></table>"));
 }

@@ -206,6 +206,13 @@ private slots:
         QTest::mouseClick(plot, Qt::LeftButton, {}, at + QPoint(2, 0));
         QCOMPARE(open.size(), 1);
         QCOMPARE(open.front().front().toString(), QStringLiteral("/tmp/cpu.pb.gz"));
+        // Space resumes (and pauses) polling.
+        view_->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(view_));
+        QTest::keyClick(view_, Qt::Key_Space);
+        QVERIFY(!view_->paused());
+        QTest::keyClick(view_, Qt::Key_Space);
+        QVERIFY(view_->paused());
         view_->setPaused(false);
     }
 

@@ -171,6 +171,34 @@ private slots:
         QVERIFY(!w.setSearch("work("));
     }
 
+    // A tree that leaves out small subtrees (as the session's does on huge profiles) still
+    // reports the share of every matching sample once it has the profile.
+    void searchShareCountsPrunedSubtrees() {
+        auto b = cpuBuilder();
+        addStack(b, {{"main"}, {"big"}, {"leaf"}}, {1, 900});
+        for (int i = 0; i < 50; ++i)  // 50 small stacks of 2 each: 10 % in all
+            addStack(b, {{"main"}, {"small" + std::to_string(i)}, {"leaf"}}, {1, 2});
+        const ProfilePtr p = b.build();
+        AnalysisOptions o;
+        o.sampleIndex = 1;
+        auto pruned = std::make_shared<const CallTree>(
+            computeCallTree(*p, o, TreeDirection::TopDown, {}, 0.01));
+        QVERIFY(pruned->tree[pruned->children(0)[0]].prunedCount > 0);  // main's small callees
+
+        FlameGraphWidget fromTree, fromSamples;
+        fromTree.setTree(pruned);
+        fromSamples.setProfile(p);
+        fromSamples.setTree(pruned);
+        QVERIFY(fromTree.setSearch("^leaf$"));
+        QVERIFY(fromSamples.setSearch("^leaf$"));
+        QCOMPARE(fromTree.matchShare(), 0.90);  // only what the tree holds
+        QCOMPARE(fromSamples.matchShare(), 1.0);
+        QVERIFY(fromSamples.setSearch("^small(1|2)$"));  // pruned frames only
+        QCOMPARE(fromSamples.matchShare(), 4.0 / 1000.0);
+        QVERIFY(fromSamples.setSearch("^(main|leaf)$"));  // one sample counted once
+        QCOMPARE(fromSamples.matchShare(), 1.0);
+    }
+
     void sessionOpensRealProfileAndExports() {
         ProfileSession session;
         QSignalSpy ready(&session, &ProfileSession::analysisReady);

@@ -120,6 +120,7 @@ void FlameGraphView::focusSearch() {
 void FlameGraphView::onAnalysisReady() {
     const auto r = session_->result();
     if (!r) return;
+    graph_->setProfile(r->profile);
     graph_->setTree(r->tree, functionSources(*r->profile));
     graph_->setSelectedFunction(session_->selectedFunction());
     if (!search_->text().isEmpty()) graph_->setSearch(search_->text());

@@ -1,5 +1,7 @@
 #include "flame_graph_widget.h"
 
+#include "core/search_share.h"
+
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QPainter>
@@ -9,6 +11,7 @@
 #include <cmath>
 
 #include "core/flame_render.h"
+#include "core/search_share.h"
 #include "core/units.h"
 
 namespace embers::widgets {
@@ -109,6 +112,12 @@ QStringList FlameGraphWidget::breadcrumb() const {
     return names;
 }
 
+void FlameGraphWidget::setProfile(core::ProfilePtr profile) {
+    if (profile == profile_) return;
+    profile_ = std::move(profile);
+    nodeMap_.reset();
+}
+
 bool FlameGraphWidget::setSearch(const QString& pattern) {
     searching_ = !pattern.isEmpty();
     matchCount_ = 0;
@@ -129,23 +138,41 @@ bool FlameGraphWidget::setSearch(const QString& pattern) {
                 ++matchCount_;
             }
         }
-        // Share: matched frames with no matched ancestor.
-        int64_t sum = 0;
-        std::vector<std::pair<uint32_t, bool>> stack{{0, false}};
-        while (!stack.empty()) {
-            auto [i, under] = stack.back();
-            stack.pop_back();
-            const CallTreeNode& n = tree_->tree[i];
-            const bool hit = i != 0 && nodeMatches_[n.node];
-            if (hit && !under) sum += std::llabs(n.total);
-            for (uint32_t c : tree_->children(i)) stack.push_back({c, under || hit});
-        }
         const int64_t total = tree_->total != 0 ? tree_->total : tree_->tree[0].total;
-        matchShare_ = total != 0 ? double(sum) / double(std::llabs(total)) : 0;
+        matchShare_ = total != 0 ? double(matchedValue()) / double(std::llabs(total)) : 0;
     }
     update();
     emit searchChanged(matchCount_, matchShare_);
     return true;
+}
+
+int64_t FlameGraphWidget::matchedValue() {
+    // A tree with pruned subtrees and no negative values (not a diff): from the samples.
+    bool pruned = false;
+    for (const CallTreeNode& n : tree_->tree) pruned |= n.prunedCount > 0;
+    if (pruned && profile_ && tree_->tree[0].negative == 0) {
+        try {
+            if (!nodeMap_)
+                nodeMap_ = std::make_shared<const core::NodeMap>(*profile_, core::NodeOptions{});
+            if (nodeMap_->size() == tree_->nodes.size())
+                return core::matchedValue(*profile_, *nodeMap_,
+                                          profile_->sampleIndex(tree_->sampleType), nodeMatches_);
+        } catch (const std::exception&) {
+            // A sample type the profile does not name: the tree's share below.
+        }
+    }
+    // Matched frames with no matched ancestor.
+    int64_t sum = 0;
+    std::vector<std::pair<uint32_t, bool>> stack{{0, false}};
+    while (!stack.empty()) {
+        auto [i, under] = stack.back();
+        stack.pop_back();
+        const CallTreeNode& n = tree_->tree[i];
+        const bool hit = i != 0 && nodeMatches_[n.node];
+        if (hit && !under) sum += std::llabs(n.total);
+        for (uint32_t c : tree_->children(i)) stack.push_back({c, under || hit});
+    }
+    return sum;
 }
 
 void FlameGraphWidget::setSelectedFunction(const QString& name) {

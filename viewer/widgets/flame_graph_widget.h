@@ -32,6 +32,10 @@ public:
     void setTree(std::shared_ptr<const core::CallTree> tree,
                  std::unordered_map<std::string, FunctionSource> sources = {});
     const core::CallTree* tree() const { return tree_.get(); }
+    // The profile the tree was built from (after filters): a search's share is then read
+    // from its samples, so subtrees too small to draw count too. Without it, the share
+    // comes from the tree.
+    void setProfile(core::ProfilePtr profile);
 
     void setFlameOrientation(bool rootAtBottom);
     bool flameOrientation() const { return rootAtBottom_; }
@@ -102,7 +106,11 @@ private:
     mutable std::vector<FrameLook> looks_;  // for layout_; cleared when it changes
     mutable QColor lookColors_;
     int rowHeight_ = 18;
-    std::vector<char> nodeMatches_;  // per report node
+    int64_t matchedValue();
+
+    core::ProfilePtr profile_;
+    std::shared_ptr<const core::NodeMap> nodeMap_;  // of profile_, built at the first search
+    std::vector<char> nodeMatches_;                 // per report node
     int matchCount_ = 0;
     double matchShare_ = 0;
     bool searching_ = false;

@@ -51,6 +51,109 @@ ProfilePtr recursiveProfile() {
     return b.build();
 }
 
+// A profile with enough samples for the call tree's two workers (200,000 or more): short
+// random stacks over a few hundred locations, some inlined, some negative values.
+ProfilePtr manySamplesProfile() {
+    auto b = cpuBuilder();
+    std::vector<LocId> locs;
+    for (int i = 0; i < 300; ++i) {
+        std::vector<Line> lines{{b.function("f" + std::to_string(i % 120), "f.go"), i, 0}};
+        if (i % 9 == 0) lines.push_back({b.function("inl" + std::to_string(i % 7), "i.go"), i, 0});
+        locs.push_back(b.location(lines, kNoMapping, 0x1000 + uint64_t(i)));
+    }
+    uint64_t x = 99;
+    auto next = [&x](uint64_t n) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        return (x >> 33) % n;
+    };
+    std::vector<LocId> stack;
+    for (int s = 0; s < 210000; ++s) {
+        stack.clear();
+        const size_t depth = next(12);
+        // Skewed: low location indices near the root are common.
+        for (size_t d = 0; d < depth; ++d)
+            stack.push_back(locs[next(1 + next(locs.size()) * (d + 1) / 12)]);
+        const int64_t v = int64_t(next(4)) - (s % 13 == 0 ? 2 : 0);
+        const int64_t values[] = {v, v * 1000};
+        b.addSample(stack, values);
+    }
+    return b.build();
+}
+
+// The top-down call tree worked out plainly: a trie of the samples' root-first paths,
+// pruned, then numbered as computeCallTree documents (a node's children get consecutive
+// indices, by report node, when it is visited; the last of them is visited first; child
+// lists by |total| then name).
+CallTree plainCallTree(const Profile& p, const AnalysisOptions& o, double minShare) {
+    const NodeMap nodes(p, o.nodes);
+    struct Trie {
+        std::map<uint32_t, size_t> kids;
+        CallTreeNode n;
+        int64_t abs = 0;
+    };
+    std::vector<Trie> trie(1);
+    int64_t absTotal = 0;
+    for (size_t s = 0; s < p.sampleCount(); ++s) {
+        const int64_t w = p.sampleValue(s, o.sampleIndex);
+        if (w == 0) continue;
+        absTotal += std::llabs(w);
+        size_t at = 0;
+        auto add = [&](size_t t) {
+            trie[t].n.total += w;
+            if (w < 0) trie[t].n.negative += w;
+            trie[t].abs += std::llabs(w);
+        };
+        add(0);
+        const auto locs = p.sampleLocations(s);
+        for (auto it = locs.rbegin(); it != locs.rend(); ++it) {
+            const auto ns = nodes.nodesOf(*it);
+            for (auto nit = ns.rbegin(); nit != ns.rend(); ++nit) {
+                auto [k, made] = trie[at].kids.try_emplace(*nit, trie.size());
+                if (made) {
+                    trie.push_back({});
+                    trie.back().n.node = *nit;
+                }
+                at = k->second;
+                add(at);
+            }
+        }
+        trie[at].n.self += w;
+    }
+    const double threshold = minShare * double(absTotal);
+    CallTree t;
+    t.tree.push_back(trie[0].n);
+    std::vector<std::pair<size_t, uint32_t>> stack{{0, 0}};
+    while (!stack.empty()) {
+        const auto [from, at] = stack.back();
+        stack.pop_back();
+        std::vector<uint32_t> created;
+        std::vector<size_t> kids;
+        for (const auto& [node, k] : trie[from].kids) {
+            if (double(trie[k].abs) < threshold) {
+                ++t.tree[at].prunedCount;
+                t.tree[at].prunedTotal += trie[k].n.total;
+                t.tree[at].prunedNegative += trie[k].n.negative;
+                continue;
+            }
+            created.push_back(uint32_t(t.tree.size()));
+            kids.push_back(k);
+            t.tree.push_back(trie[k].n);
+            t.tree.back().parent = at;
+        }
+        for (size_t i = 0; i < kids.size(); ++i) stack.push_back({kids[i], created[i]});
+        std::sort(created.begin(), created.end(), [&](uint32_t a, uint32_t b) {
+            const int64_t ta = std::llabs(t.tree[a].total), tb = std::llabs(t.tree[b].total);
+            if (ta != tb) return ta > tb;
+            return nodes.node(t.tree[a].node).printableName() <
+                   nodes.node(t.tree[b].node).printableName();
+        });
+        t.tree[at].firstChild = uint32_t(t.childList.size());
+        t.tree[at].childCount = uint32_t(created.size());
+        t.childList.insert(t.childList.end(), created.begin(), created.end());
+    }
+    return t;
+}
+
 }  // namespace
 
 class TestAnalysis : public QObject {
@@ -231,6 +334,49 @@ private slots:
         QCOMPARE(pruned.tree[mainIndex].prunedTotal, int64_t(8));
         QVERIFY(pruned.tree.size() < full.tree.size());
         QCOMPARE(full.tree[full.children(0)[0]].prunedCount, uint32_t(0));
+    }
+
+    // Large profiles are split among workers and their subtrees numbered afterwards: the tree
+    // must be the one a single depth-first walk makes, node for node.
+    void callTreeOfManySamplesIsExact() {
+        const ProfilePtr p = manySamplesProfile();
+        QVERIFY(p->sampleCount() >= 200000);
+        for (const double share : {0.0, 1e-4}) {
+            const CallTree t = computeCallTree(*p, cpuOptions(), TreeDirection::TopDown, {}, share);
+            const CallTree want = plainCallTree(*p, cpuOptions(), share);
+            QCOMPARE(t.tree.size(), want.tree.size());
+            QVERIFY(t.childList == want.childList);
+            for (size_t i = 0; i < t.tree.size(); ++i) {
+                const CallTreeNode &a = t.tree[i], &b = want.tree[i];
+                QVERIFY2(a.node == b.node && a.parent == b.parent && a.self == b.self &&
+                             a.total == b.total && a.negative == b.negative &&
+                             a.firstChild == b.firstChild && a.childCount == b.childCount &&
+                             a.prunedCount == b.prunedCount && a.prunedTotal == b.prunedTotal &&
+                             a.prunedNegative == b.prunedNegative,
+                         qPrintable(QString("tree node %1 differs").arg(i)));
+            }
+        }
+    }
+
+    // The table made with the tree is the table computeFlatTable makes.
+    void callTreeAndFlatTableAtOnce() {
+        for (const ProfilePtr& p : {recursiveProfile(), manySamplesProfile()}) {
+            FlatTable table;
+            const CallTree t = computeCallTreeAndFlatTable(*p, cpuOptions(), &table,
+                                                           TreeDirection::TopDown, {}, 1e-4);
+            const FlatTable want = computeFlatTable(*p, cpuOptions());
+            QCOMPARE(table.total, want.total);
+            QCOMPARE(table.rows.size(), want.rows.size());
+            for (size_t i = 0; i < want.rows.size(); ++i) {
+                QCOMPARE(table.rows[i].node, want.rows[i].node);
+                QCOMPARE(table.rows[i].flat, want.rows[i].flat);
+                QCOMPARE(table.rows[i].cum, want.rows[i].cum);
+            }
+            const CallTree alone =
+                computeCallTree(*p, cpuOptions(), TreeDirection::TopDown, {}, 1e-4);
+            QCOMPARE(t.tree.size(), alone.tree.size());
+            QVERIFY(t.childList == alone.childList);
+        }
     }
 
     void peekCallersAndCallees() {

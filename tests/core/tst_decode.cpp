@@ -2,6 +2,8 @@
 // and the errors for bad input.
 #include <QtTest>
 
+#include <functional>
+
 #include "core/decode.h"
 #include "core/encode.h"
 #include "core/errors.h"
@@ -52,6 +54,67 @@ ProfilePtr sampleProfile() {
     b.data().comments.push_back(b.intern("captured by a test"));
     b.data().defaultSampleType = b.intern("cpu");
     return b.build();
+}
+
+// A profile large enough for the streaming decoder (over kStreamingMinSize uncompressed):
+// deep stacks, inlined lines, string and numeric labels, negative values.
+ProfilePtr largeProfile() {
+    auto b = cpuBuilder();
+    std::vector<LocId> locs;
+    for (int i = 0; i < 3000; ++i) {
+        const std::string name = "pkg.func" + std::to_string(i);
+        std::vector<Line> lines{
+            {b.function(name, "f" + std::to_string(i % 40) + ".go"), i % 97, 0}};
+        if (i % 7 == 0) lines.push_back({b.function(name + ".caller", "g.go"), i, 0});
+        locs.push_back(b.location(lines, kNoMapping, 0x1000 + uint64_t(i)));
+    }
+    uint64_t x = 12345;
+    auto next = [&x](uint64_t n) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        return (x >> 33) % n;
+    };
+    std::vector<LocId> stack;
+    for (int s = 0; s < 30000; ++s) {
+        stack.clear();
+        const size_t depth = 1 + next(40);
+        for (size_t d = 0; d < depth; ++d) stack.push_back(locs[next(locs.size())]);
+        std::vector<Label> labels;
+        if (s % 3 == 0) labels.push_back(b.stringLabel("worker", "w" + std::to_string(s % 5)));
+        if (s % 4 == 0) labels.push_back(b.numericLabel("bytes", int64_t(s) * 977, "bytes"));
+        const int64_t count = int64_t(next(5)) - (s % 11 == 0 ? 3 : 0);
+        const int64_t values[] = {count, count * 10000000};
+        b.addSample(stack, values, labels);
+    }
+    return b.build();
+}
+
+void expectSameData(const ProfileData& a, const ProfileData& b) {
+    QVERIFY(a.strings == b.strings);
+    QCOMPARE(a.locations.size(), b.locations.size());
+    QCOMPARE(a.lines.size(), b.lines.size());
+    QCOMPARE(a.functions.size(), b.functions.size());
+    QVERIFY(a.locStart == b.locStart);
+    QVERIFY(a.sampleLocs == b.sampleLocs);
+    QVERIFY(a.values == b.values);
+    QVERIFY(a.labelStart == b.labelStart);
+    QCOMPARE(a.labels.size(), b.labels.size());
+    for (size_t i = 0; i < a.labels.size(); ++i) {
+        QCOMPARE(a.labels[i].key, b.labels[i].key);
+        QCOMPARE(a.labels[i].str, b.labels[i].str);
+        QCOMPARE(a.labels[i].num, b.labels[i].num);
+        QCOMPARE(a.labels[i].numUnit, b.labels[i].numUnit);
+    }
+    QCOMPARE(a.period, b.period);
+}
+
+// The message of the FormatError that decoding throws, or "" when none.
+std::string errorOf(const std::function<void()>& decode) {
+    try {
+        decode();
+    } catch (const FormatError& e) {
+        return e.what();
+    }
+    return {};
 }
 
 }  // namespace
@@ -208,6 +271,57 @@ private slots:
         QCOMPARE(parseByteSize("64k"), uint64_t(64) << 10);
         QCOMPARE(parseByteSize("1000"), uint64_t(1000));
         QCOMPARE(parseByteSize("lots"), uint64_t(0));
+    }
+
+    // Large gzip-compressed profiles are decoded while they are inflated; the result must be
+    // the same as decoding the inflated bytes at once.
+    void streamingDecodeMatchesWholeDecode() {
+        const std::string raw = encodeProto(*largeProfile());
+        QVERIFY(raw.size() > kStreamingMinSize);
+        const std::string gz = gzip(raw);
+        const ProfilePtr whole = decodeProto(raw);
+        GunzipStream stream(gz, raw.size() + 1);
+        const ProfilePtr streamed = decodeProtoStreaming(stream, gz.size());
+        QVERIFY(streamed);  // not handed over to the general decoder
+        expectSameData(streamed->data(), whole->data());
+        expectSameData(decodeProfile(gz)->data(), whole->data());
+        expectSameData(decodeOwnedProfile(std::string(gz))->data(), whole->data());
+    }
+
+    // An unusual or broken record makes the streaming decoder hand over to the general one,
+    // which reports the problem as it always has.
+    void streamingDecodeReportsProblemsLikeWholeDecode() {
+        const std::string raw = encodeProto(*largeProfile());
+        // A sample with an unknown location, one with the wrong number of values, one with
+        // an unknown field, one whose label names a string past the table.
+        const std::string extra[] = {
+            std::string("\x12\x09\x0a\x03\xff\xff\x7f\x10\x01\x10\x01", 11),
+            std::string("\x12\x05\x0a\x01\x01\x10\x01", 7),
+            std::string("\x12\x09\x0a\x01\x01\x38\x01\x10\x01\x10\x02", 11),
+            std::string("\x12\x0d\x0a\x01\x01\x10\x01\x10\x02\x1a\x04\x08\x80\x80\x40", 15),
+        };
+        int errors = 0;
+        for (const std::string& e : extra) {
+            const std::string bad = raw + e;
+            const std::string expected = errorOf([&] { decodeProto(bad); });
+            errors += !expected.empty();
+            const std::string gz = gzip(bad);
+            QCOMPARE(errorOf([&] { decodeProfile(gz); }), expected);
+            if (expected.empty())
+                expectSameData(decodeProfile(gz)->data(), decodeProto(bad)->data());
+        }
+        QCOMPARE(errors, 3);
+        // Concatenated gzip members decode like the whole.
+        const std::string twoMembers =
+            gzip(raw.substr(0, raw.size() / 2)) + gzip(raw.substr(raw.size() / 2));
+        expectSameData(decodeProfile(twoMembers)->data(), decodeProto(raw)->data());
+    }
+
+    void cancelStopsStreamingDecode() {
+        const std::string bytes = gzip(encodeProto(*largeProfile()));
+        DecodeOptions o;
+        o.progress = [](double) { return false; };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, decodeProfile(bytes, o));
     }
 
     void cancelStopsDecoding() {

@@ -1,53 +1,90 @@
 #include "call_tree.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <exception>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <utility>
 
 #include "errors.h"
+#include "gzip.h"
 
 namespace embers::core {
 
 namespace {
 
 constexpr uint32_t kWindow = 8;  // levels per window
+constexpr size_t kAhead = 16;    // walkers whose nodes are fetched ahead of use
+
+inline void prefetch(const void* p) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
 
 // A sample on its way down the tree: its report nodes (root first, or leaf first when
-// inverted, indexed by depth), its value, and where its nodes for the current window of
-// levels are: win[(depth - winBase) * stride].
+// inverted, indexed by depth) are paths[path, path + length); its value; its column in
+// the window of its range (see Range).
 struct Walker {
-    const uint32_t* path;  // path[depth], valid for depth < length
-    const uint32_t* win;   // null: read path
+    uint32_t path;
     uint32_t length;
-    uint32_t stride;
-    uint32_t winBase;
+    uint32_t col;
     int64_t weight;
 };
 
-// Storage for paths and windows. The walk reads node `depth` of every walker of a subtree
-// in turn. Read from the paths, those reads jump across memory; so every kWindow levels the
-// subtree's next kWindow nodes are copied level-major into a window, where the reads of
-// one level are adjacent.
+constexpr size_t kNoArena = ~size_t(0);
+
+// The walkers [begin, end) under one tree node (an index into a Part), at the depth of the
+// node's children; or, when releaseArena is set, a marker: the subtree using it is done.
+// The walk reads node `depth` of every walker of a range in turn. Read from the paths,
+// those reads jump across memory; so the next kWindow nodes of a range's walkers are
+// copied level-major into a window, where the reads of one level are close:
+// node `depth` of a walker is win[(depth - winDepth) * stride + col].
+struct Range {
+    uint32_t tree;
+    uint32_t depth;
+    size_t begin, end;
+    size_t releaseArena;
+    const uint32_t* win = nullptr;  // null: read the paths
+    uint32_t stride = 0;
+    uint32_t winDepth = 0;
+};
+
+// Storage for windows.
 class Arenas {
 public:
     uint32_t* allocate(size_t n) {
-        arenas_.push_back(std::make_unique<uint32_t[]>(std::max<size_t>(n, 1)));
+        arenas_.emplace_back(new uint32_t[std::max<size_t>(n, 1)]);  // not zeroed
         return arenas_.back().get();
     }
     void release(size_t arena) { arenas_[arena].reset(); }
 
-    // A window over levels [depth, depth + kWindow) for these walkers; returns its id.
-    size_t window(Walker* walkers, size_t count, uint32_t depth, uint32_t end) {
+    // A window over levels [r.depth, r.depth + kWindow) for r's walkers; returns its id.
+    size_t window(Walker* walkers, const uint32_t* paths, Range& r, uint32_t end) {
+        const size_t count = r.end - r.begin;
         uint32_t* m = allocate(count * kWindow);
         for (size_t i = 0; i < count; ++i) {
+            if (i + kAhead < count) {  // the reads are far apart: fetch ahead
+                const Walker& a = walkers[i + kAhead];
+                prefetch(paths + a.path + r.depth);
+                prefetch(paths + a.path + r.depth + kWindow - 1);
+            }
             Walker& w = walkers[i];
+            const uint32_t* path = paths + w.path;
             for (uint32_t k = 0; k < kWindow; ++k)
-                m[k * count + i] = depth + k < w.length ? w.path[depth + k] : end;
-            w.win = m + i;
-            w.stride = uint32_t(count);
-            w.winBase = depth;
+                m[k * count + i] = r.depth + k < w.length ? path[r.depth + k] : end;
+            w.col = uint32_t(i);
         }
+        r.win = m;
+        r.stride = uint32_t(count);
+        r.winDepth = r.depth;
         return arenas_.size() - 1;
     }
 
@@ -55,132 +92,110 @@ private:
     std::vector<std::unique_ptr<uint32_t[]>> arenas_;
 };
 
-}  // namespace
+// Tree nodes made by one worker. A node's children are kids[firstChild, +childCount],
+// indices into the same part, in the order they were made (by report node) or in their
+// final order (see Splitter::split).
+struct Part {
+    std::vector<CallTreeNode> nodes;
+    std::vector<uint32_t> kids;
+};
 
-// The tree is built depth-first by partitioning: the samples under a tree node are grouped
-// by their next node (a counting sort), each group becomes one child (or is pruned), and the
-// groups are processed in turn. No hash table, memory read in order, and a pruned subtree
-// costs nothing below its root.
-CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirection direction,
-                         const std::function<bool(double)>& progress, double minShare) {
-    const NodeMap nodes(p, o.nodes);
-    CallTree t;
-    t.sampleType = p.sampleTypeName(o.sampleIndex);
-    t.unit = p.sampleUnit(o.sampleIndex);
-    t.total = o.total ? *o.total : computeTotal(p, o.sampleIndex);
-    t.inverted = direction == TreeDirection::BottomUp;
-    t.tree.push_back({});
+struct Shared {
+    Walker* walkers;
+    const uint32_t* paths;
+    uint32_t end;  // the node id past a walker's path
+    double threshold;
+    bool inverted;
+    std::atomic<size_t> retired{0};
+    std::atomic<bool> stop{false};
+};
 
-    // Every sample with a value becomes a walker whose path is laid out in sample order.
-    const size_t n = p.sampleCount();
-    Arenas arenas;
-    std::vector<Walker> walkers;
-    walkers.reserve(n);
-    int64_t absTotal = 0;
-    {
-        size_t total = 0;
-        for (size_t s = 0; s < n; ++s)
-            if (p.sampleValue(s, o.sampleIndex) != 0)
-                for (LocId l : p.sampleLocations(s)) total += nodes.nodesOf(l).size();
-        uint32_t* out = arenas.allocate(total);
-        for (size_t s = 0; s < n; ++s) {
-            const int64_t w = p.sampleValue(s, o.sampleIndex);
-            if (w == 0) continue;
-            uint32_t* from = out;
-            const auto locs = p.sampleLocations(s);
-            for (auto it = locs.rbegin(); it != locs.rend(); ++it) {
-                const auto ns = nodes.nodesOf(*it);
-                for (auto nit = ns.rbegin(); nit != ns.rend(); ++nit) *out++ = *nit;
-            }
-            if (t.inverted) std::reverse(from, out);
-            walkers.push_back({from, nullptr, uint32_t(out - from), 0, 0, w});
-            t.tree[0].total += w;
-            if (w < 0) t.tree[0].negative += w;
-            absTotal += std::llabs(w);
-        }
-    }
-    const double threshold = minShare > 0 ? minShare * double(absTotal) : 0;
+// Splits ranges: the samples under a tree node are grouped by their next node (a counting
+// sort), each group becomes one child (or is pruned). No hash table, memory read in order,
+// and a pruned subtree costs nothing below its root.
+class Splitter {
+public:
+    Splitter(size_t nodeCount, const std::vector<std::string>* names)
+        : slot_(nodeCount + 1, 0), names_(names) {}
 
-    constexpr size_t kNoArena = ~size_t(0);
-    struct Range {
-        uint32_t tree;
-        uint32_t depth;  // of the tree node's children
-        size_t begin, end;
-        size_t releaseArena;  // when set, a marker: the subtree using this arena is done
-    };
-    std::vector<Range> stack{{0, 0, 0, walkers.size(), kNoArena}};
-    std::vector<uint32_t> nextNode;  // per walker of the range; kEnd past its path
-    std::vector<Walker> scratch;
-    std::vector<uint32_t> slot(nodes.size() + 1, 0), distinct, created;
-    size_t retired = 0, nextReport = 0;
-    while (!stack.empty()) {
-        const Range r = stack.back();
-        stack.pop_back();
-        if (r.releaseArena != kNoArena) {
-            arenas.release(r.releaseArena);
-            continue;
-        }
-        if (progress && retired >= nextReport) {
-            if (!progress(n ? double(retired) / double(n) : 1.0)) throw Cancelled("cancelled");
-            nextReport = retired + 65536;
-        }
-        Walker* const w = walkers.data() + r.begin;
+    // Makes the children of r.tree in `part` and appends their ranges to `out` (after a
+    // release marker for a window made here, when `markRelease`). The children are listed
+    // in the order they are made (by report node), or sorted when `sortKids`.
+    void split(Shared& s, Range r, Part& part, Arenas& arenas, std::vector<Range>& out,
+               bool markRelease, bool sortKids) {
+        Walker* const w = s.walkers + r.begin;
         const size_t count = r.end - r.begin;
-        const uint32_t kEnd = uint32_t(nodes.size());
-        if (r.depth % kWindow == 0 && count >= 64)
-            stack.push_back({0, 0, 0, 0, arenas.window(w, count, r.depth, kEnd)});
+        const uint32_t kEnd = s.end;
+        if (count == 0) {  // no samples with a value: the root has no children
+            part.nodes[r.tree].firstChild = uint32_t(part.kids.size());
+            part.nodes[r.tree].childCount = 0;
+            return;
+        }
+        // A new window when the range's is used up, or when the range is a small part of
+        // it (its reads would be far apart).
+        if (count >= 64 && (!r.win || r.depth - r.winDepth >= kWindow || r.stride >= 4 * count)) {
+            const size_t arena = arenas.window(w, s.paths, r, kEnd);
+            if (markRelease) out.push_back({0, 0, 0, 0, arena});
+        }
+        const uint32_t k = r.depth - r.winDepth;
+        const uint32_t* const row = r.win && k < kWindow ? r.win + size_t(k) * r.stride : nullptr;
 
         // Group the walkers by next node: a stable counting sort. Walkers whose path ends
         // here go first: their value is the self of this node (top-down), or of the root
         // when they have no frames at all.
-        nextNode.resize(count);
-        distinct.clear();
+        nextNode_.resize(count);
+        distinct_.clear();
         for (size_t i = 0; i < count; ++i) {
+            if (i + kAhead < count) {
+                const Walker& a = w[i + kAhead];
+                prefetch(row ? row + a.col : s.paths + a.path + r.depth);
+            }
             const Walker& wi = w[i];
-            const uint32_t k = r.depth - wi.winBase;
-            const uint32_t nd = wi.win && k < kWindow ? wi.win[size_t(k) * wi.stride]
-                                : r.depth < wi.length ? wi.path[r.depth]
+            const uint32_t nd = row                   ? row[wi.col]
+                                : r.depth < wi.length ? s.paths[wi.path + r.depth]
                                                       : kEnd;
-            nextNode[i] = nd;
-            if (slot[nd]++ == 0) distinct.push_back(nd);
+            nextNode_[i] = nd;
+            if (slot_[nd]++ == 0) distinct_.push_back(nd);
         }
-        std::sort(distinct.begin(), distinct.end());
-        if (distinct.back() == kEnd) {  // ended walkers sort last: move them first
-            distinct.pop_back();
-            distinct.insert(distinct.begin(), kEnd);
+        std::sort(distinct_.begin(), distinct_.end());
+        if (distinct_.back() == kEnd) {  // ended walkers sort last: move them first
+            distinct_.pop_back();
+            distinct_.insert(distinct_.begin(), kEnd);
         }
-        if (distinct.size() > 1) {
+        if (distinct_.size() > 1) {
             size_t offset = 0;
-            for (uint32_t nd : distinct) offset += std::exchange(slot[nd], uint32_t(offset));
-            scratch.resize(count);
-            for (size_t i = 0; i < count; ++i) scratch[slot[nextNode[i]]++] = w[i];
-            std::copy(scratch.begin(), scratch.end(), w);
+            for (uint32_t nd : distinct_) offset += std::exchange(slot_[nd], uint32_t(offset));
+            scratch_.resize(count);
+            for (size_t i = 0; i < count; ++i) scratch_[slot_[nextNode_[i]]++] = w[i];
+            std::copy(scratch_.begin(), scratch_.end(), w);
             // nextNode in the new order, from the group sizes.
             size_t at = 0;
-            for (uint32_t nd : distinct) {
-                const size_t end = slot[nd];
-                std::fill(nextNode.begin() + at, nextNode.begin() + end, nd);
+            for (uint32_t nd : distinct_) {
+                const size_t end = slot_[nd];
+                std::fill(nextNode_.begin() + at, nextNode_.begin() + end, nd);
                 at = end;
             }
         }
-        for (uint32_t nd : distinct) slot[nd] = 0;
+        for (uint32_t nd : distinct_) slot_[nd] = 0;
 
-        created.clear();
+        const bool atRoot = r.depth == 0;
+        const uint32_t firstKid = uint32_t(part.kids.size());
+        size_t retired = 0;
         for (size_t i = 0; i < count;) {
-            const uint32_t node = nextNode[i];
+            const uint32_t node = nextNode_[i];
             size_t j = i;
             int64_t total = 0, negative = 0, abs = 0;
-            for (; j < count && nextNode[j] == node; ++j) {
+            for (; j < count && nextNode_[j] == node; ++j) {
                 const int64_t v = w[j].weight;
                 total += v;
                 abs += std::llabs(v);
                 if (v < 0) negative += v;
             }
             if (node == kEnd) {
-                if (!t.inverted || r.tree == 0) t.tree[r.tree].self += total;
+                if (!s.inverted || atRoot) part.nodes[r.tree].self += total;
                 retired += j - i;
-            } else if (threshold > 0 && double(abs) < threshold) {
-                CallTreeNode& parent = t.tree[r.tree];
+            } else if (s.threshold > 0 && double(abs) < s.threshold) {
+                CallTreeNode& parent = part.nodes[r.tree];
                 ++parent.prunedCount;
                 parent.prunedTotal += total;
                 parent.prunedNegative += negative;
@@ -192,26 +207,420 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirecti
                 c.total = total;
                 c.negative = negative;
                 // Inverted: self belongs to the first node below the root (the leaf function).
-                if (t.inverted && r.tree == 0) c.self = total;
-                created.push_back(uint32_t(t.tree.size()));
-                t.tree.push_back(c);
-                stack.push_back({created.back(), r.depth + 1, r.begin + i, r.begin + j, kNoArena});
+                if (s.inverted && atRoot) c.self = total;
+                const uint32_t index = uint32_t(part.nodes.size());
+                part.nodes.push_back(c);
+                part.kids.push_back(index);
+                out.push_back({index, r.depth + 1, r.begin + i, r.begin + j, kNoArena, r.win,
+                               r.stride, r.winDepth});
             }
             i = j;
+        }
+        part.nodes[r.tree].firstChild = firstKid;
+        part.nodes[r.tree].childCount = uint32_t(part.kids.size()) - firstKid;
+        if (sortKids) {  // by |total| then name, as in the finished tree
+            const std::vector<std::string>& names = *names_;
+            std::sort(part.kids.begin() + firstKid, part.kids.end(), [&](uint32_t a, uint32_t b) {
+                const int64_t ta = std::llabs(part.nodes[a].total);
+                const int64_t tb = std::llabs(part.nodes[b].total);
+                if (ta != tb) return ta > tb;
+                return names[part.nodes[a].node] < names[part.nodes[b].node];
+            });
+        }
+        if (retired) s.retired.fetch_add(retired, std::memory_order_relaxed);
+    }
+
+private:
+    std::vector<uint32_t> nextNode_;  // per walker of the range; kEnd past its path
+    std::vector<uint32_t> slot_, distinct_;
+    std::vector<Walker> scratch_;
+    const std::vector<std::string>* names_;  // of the report nodes
+};
+
+// Builds the subtree of `part`'s node 0 (whose walkers are `root`) depth-first.
+// `poll`, when given, is called now and then; it returns false to stop.
+template <class Poll>
+void buildSubtree(Shared& s, Range root, Part& part, Splitter& splitter, const Poll& poll) {
+    Arenas arenas;
+    std::vector<Range> stack{root};
+    while (!stack.empty()) {
+        const Range r = stack.back();
+        stack.pop_back();
+        if (r.releaseArena != kNoArena) {
+            arenas.release(r.releaseArena);
+            continue;
+        }
+        if (!poll()) return;
+        splitter.split(s, r, part, arenas, stack, true, true);
+    }
+}
+
+}  // namespace
+
+// The tree is built depth-first by partitioning (see Splitter). On large profiles the
+// top of the tree is split first, then its subtrees are built by two workers; the nodes
+// are finally numbered as a single depth-first walk would have made them: a node's
+// children get consecutive indices when the node is visited, and the last child made
+// (by report node) is visited first.
+namespace {
+
+// Flat and cum per node, summed while the paths are laid out (see computeFlatTable).
+struct FlatSums {
+    std::vector<int64_t> flat, cum;
+    std::vector<uint32_t> seen;  // sample stamp: count a node once per sample
+    explicit FlatSums(size_t n) : flat(n, 0), cum(n, 0), seen(n, 0) {}
+};
+
+CallTree buildCallTree(const Profile& p, const NodeMap& nodes, const AnalysisOptions& o,
+                       TreeDirection direction, const std::function<bool(double)>& progress,
+                       double minShare, FlatTable* table, SortOrder order) {
+    CallTree t;
+    t.sampleType = p.sampleTypeName(o.sampleIndex);
+    t.unit = p.sampleUnit(o.sampleIndex);
+    t.total = o.total ? *o.total : computeTotal(p, o.sampleIndex);
+    t.inverted = direction == TreeDirection::BottomUp;
+
+    const size_t n = p.sampleCount();
+    const bool parallel = n >= 200000 && std::thread::hardware_concurrency() > 1;
+
+    // Every sample with a value becomes a walker whose path is laid out in sample order
+    // (two halves side by side on large profiles).
+    struct Half {
+        size_t begin, end;
+        size_t nodes = 0, walkers = 0;
+        int64_t total = 0, negative = 0, abs = 0;
+    };
+    Half halves[2] = {{0, parallel ? n / 2 : n}, {parallel ? n / 2 : n, n}};
+    const bool inverted = t.inverted;
+    // Per location: its node count (255: look it up) and, when it has one, its node. These
+    // small tables are read for every frame of every sample.
+    constexpr uint32_t kSeveral = 0xffffffffu;
+    const size_t locationCount = p.locations().size();
+    std::vector<uint8_t> nodeCount(locationCount);
+    std::vector<uint32_t> onlyNode(locationCount);
+    for (size_t l = 0; l < locationCount; ++l) {
+        const auto ns = nodes.nodesOf(LocId{uint32_t(l)});
+        nodeCount[l] = uint8_t(std::min<size_t>(ns.size(), 255));
+        onlyNode[l] = ns.size() == 1 ? ns.front() : kSeveral;
+    }
+    auto count = [&](Half& h) {
+        for (size_t s = h.begin; s < h.end; ++s) {
+            if (p.sampleValue(s, o.sampleIndex) == 0) continue;
+            ++h.walkers;
+            for (LocId l : p.sampleLocations(s)) {
+                const uint8_t c = nodeCount[idx(l)];
+                h.nodes += c == 255 ? nodes.nodesOf(l).size() : c;
+            }
+        }
+    };
+    std::vector<Walker> walkers;
+    std::unique_ptr<uint32_t[]> paths;
+    auto fill = [&](Half& h, uint32_t* out, Walker* wout, FlatSums* sums) {
+        const uint32_t* const base = paths.get();
+        for (size_t s = h.begin; s < h.end; ++s) {
+            const int64_t w = p.sampleValue(s, o.sampleIndex);
+            if (w == 0) continue;
+            uint32_t* from = out;
+            const auto locs = p.sampleLocations(s);
+            for (auto it = locs.rbegin(); it != locs.rend(); ++it) {
+                if (const uint32_t only = onlyNode[idx(*it)]; only != kSeveral) {
+                    *out++ = only;
+                    continue;
+                }
+                const auto ns = nodes.nodesOf(*it);
+                for (auto nit = ns.rbegin(); nit != ns.rend(); ++nit) *out++ = *nit;
+            }
+            if (sums) {
+                const uint32_t stamp = static_cast<uint32_t>(s + 1);
+                for (const uint32_t* q = from; q != out; ++q) {
+                    if (sums->seen[*q] != stamp) {
+                        sums->seen[*q] = stamp;
+                        sums->cum[*q] += w;
+                    }
+                }
+                if (!locs.empty()) sums->flat[nodes.nodesOf(locs.front()).front()] += w;
+            }
+            if (inverted) std::reverse(from, out);
+            *wout++ = {uint32_t(from - base), uint32_t(out - from), 0, w};
+            h.total += w;
+            if (w < 0) h.negative += w;
+            h.abs += std::llabs(w);
+        }
+    };
+    std::unique_ptr<FlatSums> sums[2];
+    if (table) {
+        sums[0] = std::make_unique<FlatSums>(nodes.size());
+        if (parallel) sums[1] = std::make_unique<FlatSums>(nodes.size());
+    }
+    auto layOut = [&] {
+        if (halves[0].nodes + halves[1].nodes > 0xffffffffu) throw std::bad_alloc();
+        walkers.resize(halves[0].walkers + halves[1].walkers);
+        const size_t size = std::max<size_t>(halves[0].nodes + halves[1].nodes, 1);
+        paths.reset(new uint32_t[size]);  // not zeroed: every entry is written
+    };
+    if (parallel) {
+        std::thread other([&] { count(halves[1]); });
+        count(halves[0]);
+        other.join();
+        layOut();
+        std::thread other2([&] {
+            fill(halves[1], paths.get() + halves[0].nodes, walkers.data() + halves[0].walkers,
+                 sums[1].get());
+        });
+        fill(halves[0], paths.get(), walkers.data(), sums[0].get());
+        other2.join();
+    } else {
+        count(halves[0]);
+        layOut();
+        fill(halves[0], paths.get(), walkers.data(), sums[0].get());
+    }
+    // The table is finished on the side, while the tree is built.
+    std::thread tableThread;
+    struct Join {
+        std::thread& thread;
+        ~Join() {
+            if (thread.joinable()) thread.join();
+        }
+    } joinTable{tableThread};
+    if (table) {
+        tableThread = std::thread([&] {
+            FlatSums& a = *sums[0];
+            if (sums[1]) {
+                for (size_t i = 0; i < nodes.size(); ++i) {
+                    a.flat[i] += sums[1]->flat[i];
+                    a.cum[i] += sums[1]->cum[i];
+                }
+                sums[1].reset();
+            }
+            FlatTable& f = *table;
+            f.sampleType = t.sampleType;
+            f.unit = t.unit;
+            f.total = t.total;
+            f.nodes = nodes.nodes();
+            for (uint32_t i = 0; i < nodes.size(); ++i)
+                if (a.flat[i] != 0 || a.cum[i] != 0) f.rows.push_back({i, a.flat[i], a.cum[i]});
+            sums[0].reset();
+            sortFlatRows(f, order);
+        });
+    }
+
+    Part top;
+    {
+        CallTreeNode root;
+        root.total = halves[0].total + halves[1].total;
+        root.negative = halves[0].negative + halves[1].negative;
+        top.nodes.push_back(root);
+    }
+    const int64_t absTotal = halves[0].abs + halves[1].abs;
+    Shared s;
+    s.walkers = walkers.data();
+    s.paths = paths.get();
+    s.end = uint32_t(nodes.size());
+    s.threshold = minShare > 0 ? minShare * double(absTotal) : 0;
+    s.inverted = inverted;
+
+    size_t nextReport = 0;
+    auto poll = [&] {
+        if (s.stop.load(std::memory_order_relaxed)) return false;
+        const size_t retired = s.retired.load(std::memory_order_relaxed);
+        if (progress && retired >= nextReport) {
+            if (!progress(n ? double(retired) / double(n) : 1.0)) {
+                s.stop = true;
+                return false;
+            }
+            nextReport = retired + 65536;
+        }
+        return true;
+    };
+    auto otherPoll = [&] { return !s.stop.load(std::memory_order_relaxed); };
+
+    // Report names, for ordering children.
+    std::vector<std::string> names(nodes.size());
+    for (size_t i = 0; i < nodes.size(); ++i) names[i] = nodes.node(uint32_t(i)).printableName();
+
+    // The top of the tree is split (largest open range first) until every open range holds
+    // at most a 16th of the walkers. A range that small is not split here: it becomes a task
+    // at once, built depth-first by whichever worker takes it, while the splitting goes on.
+    struct Task {
+        Range root;  // root.tree: the node in `top`
+        std::unique_ptr<Part> part;
+    };
+    std::vector<Task> tasks;
+    size_t nextTask = 0;
+    bool splitting = true;
+    std::mutex mutex;
+    std::condition_variable changed;
+    auto publish = [&](const Range& r) {  // the main thread only, with the mutex held
+        auto part = std::make_unique<Part>();
+        part->nodes.push_back(top.nodes[r.tree]);
+        tasks.push_back({r, std::move(part)});
+    };
+    // Takes tasks until there are none; false once stopped.
+    auto work = [&](Splitter& sp, const auto& pollFn) {
+        while (true) {
+            Range root;
+            Part* part = nullptr;
+            {
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] { return nextTask < tasks.size() || !splitting; });
+                if (nextTask == tasks.size()) return;
+                root = tasks[nextTask].root;
+                part = tasks[nextTask].part.get();
+                ++nextTask;
+            }
+            root.tree = 0;
+            buildSubtree(s, root, *part, sp, pollFn);
+            if (s.stop.load(std::memory_order_relaxed)) return;
+        }
+    };
+    Splitter splitter(nodes.size(), &names);
+    Arenas topArenas;  // kept until the end: the tasks read these windows
+    auto split = [&] {
+        std::vector<Range> open{{0, 0, 0, walkers.size(), kNoArena}}, made;
+        const size_t limit = parallel ? std::max<size_t>(walkers.size() / 16, 1) : walkers.size();
+        for (int splits = 0; splits < 1024 && !open.empty(); ++splits) {
+            auto largest = std::max_element(
+                open.begin(), open.end(),
+                [](const Range& a, const Range& b) { return a.end - a.begin < b.end - b.begin; });
+            if (largest->end - largest->begin <= limit) break;
+            const Range r = *largest;
+            *largest = open.back();
+            open.pop_back();
+            if (!poll()) break;
+            made.clear();
+            splitter.split(s, r, top, topArenas, made, false, false);
+            std::lock_guard lock(mutex);
+            for (const Range& c : made) {
+                if (c.end - c.begin <= limit)
+                    publish(c);
+                else
+                    open.push_back(c);
+            }
+            changed.notify_all();
+        }
+        std::lock_guard lock(mutex);
+        for (const Range& r : open) publish(r);
+        // The ones not taken yet: largest first, for a good balance at the end.
+        std::sort(tasks.begin() + nextTask, tasks.end(), [](const Task& a, const Task& b) {
+            return a.root.end - a.root.begin > b.root.end - b.root.begin;
+        });
+        splitting = false;
+        changed.notify_all();
+    };
+    if (parallel) {
+        std::exception_ptr failure;
+        std::thread other([&] {
+            try {
+                Splitter sp(nodes.size(), &names);
+                work(sp, otherPoll);
+            } catch (...) {
+                failure = std::current_exception();
+                s.stop = true;
+            }
+        });
+        try {
+            split();
+            work(splitter, poll);
+        } catch (...) {
+            s.stop = true;
+            {
+                std::lock_guard lock(mutex);
+                splitting = false;
+            }
+            changed.notify_all();
+            other.join();
+            throw;
+        }
+        other.join();
+        if (failure) std::rethrow_exception(failure);
+    } else {
+        split();
+        work(splitter, poll);
+    }
+    if (s.stop) throw Cancelled("cancelled");
+    // Freeing the walk's memory takes a while: on the side.
+    std::thread freeing([&] {
+        std::vector<Walker>().swap(walkers);
+        paths.reset();
+    });
+
+    // Number the nodes as the depth-first walk of a single worker would have made them. The
+    // top nodes are walked here; a task's nodes were made in that order already, so its
+    // part is copied as a block, its indices shifted.
+    std::vector<uint32_t> taskOf(top.nodes.size(), 0);  // top node -> task + 1
+    size_t treeSize = top.nodes.size() - tasks.size();
+    for (size_t k = 0; k < tasks.size(); ++k) {
+        taskOf[tasks[k].root.tree] = uint32_t(k + 1);
+        treeSize += tasks[k].part->nodes.size();
+    }
+    t.tree.reserve(treeSize);
+    t.childList.reserve(treeSize - 1);
+    t.tree.push_back(top.nodes[0]);
+    t.tree[0].parent = 0;
+    auto emitTask = [&](const Part& part, uint32_t at) {
+        const uint32_t base = uint32_t(t.tree.size()) - 1;  // local index l >= 1: base + l
+        const uint32_t childBase = uint32_t(t.childList.size());
+        auto global = [&](uint32_t l) { return l == 0 ? at : base + l; };
+        const uint32_t parent = t.tree[at].parent;
+        t.tree[at] = part.nodes[0];
+        t.tree[at].parent = parent;
+        t.tree[at].firstChild += childBase;
+        for (size_t l = 1; l < part.nodes.size(); ++l) {
+            CallTreeNode c = part.nodes[l];
+            c.parent = global(c.parent);
+            c.firstChild += childBase;
+            t.tree.push_back(c);
+        }
+        for (uint32_t kid : part.kids) t.childList.push_back(global(kid));
+    };
+    std::vector<std::pair<uint32_t, uint32_t>> stack{{0, 0}};  // (top node, tree index)
+    std::vector<uint32_t> created;
+    while (!stack.empty()) {
+        const auto [ref, at] = stack.back();
+        stack.pop_back();
+        if (taskOf[ref]) {
+            emitTask(*tasks[taskOf[ref] - 1].part, at);
+            continue;
+        }
+        const CallTreeNode src = top.nodes[ref];
+        created.clear();
+        for (uint32_t k = 0; k < src.childCount; ++k) {
+            const uint32_t kid = top.kids[src.firstChild + k];
+            created.push_back(uint32_t(t.tree.size()));
+            t.tree.push_back(top.nodes[kid]);
+            t.tree.back().parent = at;
+            stack.push_back({kid, created.back()});
         }
         // Children of this node: contiguous in childList, by |total| then name.
         std::sort(created.begin(), created.end(), [&](uint32_t a, uint32_t b) {
             const int64_t ta = std::llabs(t.tree[a].total), tb = std::llabs(t.tree[b].total);
             if (ta != tb) return ta > tb;
-            return nodes.nodes()[t.tree[a].node].printableName() <
-                   nodes.nodes()[t.tree[b].node].printableName();
+            return names[t.tree[a].node] < names[t.tree[b].node];
         });
-        t.tree[r.tree].firstChild = uint32_t(t.childList.size());
-        t.tree[r.tree].childCount = uint32_t(created.size());
+        t.tree[at].firstChild = uint32_t(t.childList.size());
+        t.tree[at].childCount = uint32_t(created.size());
         t.childList.insert(t.childList.end(), created.begin(), created.end());
     }
     t.nodes = nodes.nodes();
+    if (tableThread.joinable()) tableThread.join();
+    freeing.join();
     return t;
+}
+
+}  // namespace
+
+CallTree computeCallTree(const Profile& p, const AnalysisOptions& o, TreeDirection direction,
+                         const std::function<bool(double)>& progress, double minShare) {
+    const NodeMap nodes(p, o.nodes);
+    return buildCallTree(p, nodes, o, direction, progress, minShare, nullptr, SortOrder::Flat);
+}
+
+CallTree computeCallTreeAndFlatTable(const Profile& p, const AnalysisOptions& o, FlatTable* table,
+                                     TreeDirection direction,
+                                     const std::function<bool(double)>& progress, double minShare,
+                                     SortOrder order) {
+    const NodeMap nodes(p, o.nodes);
+    return buildCallTree(p, nodes, o, direction, progress, minShare, table, order);
 }
 
 }  // namespace embers::core

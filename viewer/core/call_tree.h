@@ -52,4 +52,10 @@ CallTree computeCallTree(const Profile& p, const AnalysisOptions& o,
                          TreeDirection direction = TreeDirection::TopDown,
                          const std::function<bool(double)>& progress = {}, double minShare = 0);
 
+// The same, and in the same pass over the samples *table = computeFlatTable(p, o, order).
+CallTree computeCallTreeAndFlatTable(const Profile& p, const AnalysisOptions& o, FlatTable* table,
+                                     TreeDirection direction = TreeDirection::TopDown,
+                                     const std::function<bool(double)>& progress = {},
+                                     double minShare = 0, SortOrder order = SortOrder::Flat);
+
 }  // namespace embers::core

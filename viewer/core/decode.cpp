@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "errors.h"
 #include "goroutine_text.h"
@@ -76,6 +78,34 @@ std::string inflate(std::string_view bytes, const DecodeOptions& options) {
     return gunzip(bytes, options.maxDecompressedSize, progress);
 }
 
+// Inflates and decodes at once when the data is a large gzip-compressed profile.proto: a
+// helper thread inflates while this one reads the records already out. Null when this does
+// not apply or anything is unusual; the caller then takes the general path, which also
+// reports any problem.
+ProfilePtr decodeGzipStreaming(std::string_view bytes, const DecodeOptions& options) {
+    if (std::thread::hardware_concurrency() < 2 || bytes.size() < 18) return nullptr;
+    // The trailer holds the uncompressed size (of the last member) modulo 2^32.
+    const auto* t = reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size() - 4);
+    const uint64_t isize =
+        uint64_t(t[0]) | uint64_t(t[1]) << 8 | uint64_t(t[2]) << 16 | uint64_t(t[3]) << 24;
+    if (isize < kStreamingMinSize || isize < bytes.size() / 2 ||
+        isize > options.maxDecompressedSize)
+        return nullptr;
+    std::optional<GunzipStream> made;
+    try {
+        made.emplace(bytes, isize + 1);
+    } catch (const std::bad_alloc&) {
+        return nullptr;  // the general path tells
+    }
+    GunzipStream& stream = *made;
+    const uint64_t head = stream.waitFor(4096);
+    if (head < 4096 && stream.state() != GunzipStream::State::Done) return nullptr;
+    if (sniff(std::string_view(stream.data(), std::min<uint64_t>(head, 4096))) !=
+        InputKind::PprofProto)
+        return nullptr;
+    return decodeProtoStreaming(stream, bytes.size(), options);
+}
+
 void checkNotEmpty(std::string_view bytes) {
     if (bytes.empty()) throw FormatError("the file is empty (0 bytes); capture the profile again");
 }
@@ -90,7 +120,10 @@ void checkCap(std::string_view bytes, const DecodeOptions& options) {
 
 ProfilePtr decodeProfile(std::string_view bytes, const DecodeOptions& options) {
     checkNotEmpty(bytes);
-    if (isGzip(bytes)) return decodeUncompressed(inflate(bytes, options), options);
+    if (isGzip(bytes)) {
+        if (ProfilePtr p = decodeGzipStreaming(bytes, options)) return p;
+        return decodeUncompressed(inflate(bytes, options), options);
+    }
     checkCap(bytes, options);
     return decodeUncompressed(bytes, options);
 }
@@ -98,6 +131,7 @@ ProfilePtr decodeProfile(std::string_view bytes, const DecodeOptions& options) {
 ProfilePtr decodeOwnedProfile(std::string&& bytes, const DecodeOptions& options) {
     checkNotEmpty(bytes);
     if (isGzip(bytes)) {
+        if (ProfilePtr p = decodeGzipStreaming(bytes, options)) return p;
         std::string raw = inflate(bytes, options);
         std::string().swap(bytes);  // the compressed copy is no longer needed
         return decodeUncompressed(raw, options);

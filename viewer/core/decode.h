@@ -32,6 +32,15 @@ ProfilePtr decodeOwnedProfile(std::string&& bytes, const DecodeOptions& options 
 // ids like pprof's CheckValid.
 ProfilePtr decodeProto(std::string_view bytes, const DecodeOptions& options = {});
 
+// The same, reading the records while `stream` inflates them (large profiles). Returns null
+// when the profile is unusual or invalid: decodeProto on the whole data then decodes it or
+// reports the problem.
+ProfilePtr decodeProtoStreaming(GunzipStream& stream, uint64_t compressedSize,
+                                const DecodeOptions& options = {});
+
+// gzip-compressed profiles from this uncompressed size on are inflated and decoded at once.
+inline constexpr uint64_t kStreamingMinSize = uint64_t{1} << 20;
+
 // Parses folded stacks ("main;work;leaf 42" per line, root first).
 ProfilePtr decodeFolded(std::string_view text);
 

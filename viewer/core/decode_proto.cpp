@@ -27,6 +27,9 @@ struct Span {
 class WireReader {
 public:
     WireReader(const uint8_t* begin, size_t size) : base_(begin), p_(begin), end_(begin + size) {}
+    // Reads base[at, end).
+    WireReader(const uint8_t* base, size_t at, size_t end)
+        : base_(base), p_(base + at), end_(base + end) {}
     bool done() const { return p_ >= end_; }
     size_t offset() const { return static_cast<size_t>(p_ - base_); }
 
@@ -138,6 +141,27 @@ public:
 
     ProfilePtr run() {
         scanTopLevel();
+        return finish();
+    }
+
+    // Decodes while `stream` inflates. Returns null when the profile needs the general
+    // path (anything unusual, or an error: that path reports it exactly).
+    ProfilePtr runStreaming(GunzipStream& stream, uint64_t compressedSize) {
+        streaming_ = true;
+        try {
+            scanStream(stream, compressedSize);
+            return finish();
+        } catch (const Abandon&) {
+        } catch (const FormatError&) {
+        } catch (const std::bad_alloc&) {
+        }
+        return nullptr;
+    }
+
+private:
+    struct Abandon {};  // the streaming path cannot take this profile
+
+    ProfilePtr finish() {
         if (d_.strings.empty() || !d_.strings[0].empty()) {
             throw FormatError(d_.strings.empty()
                                   ? "not a valid pprof profile: the string table is missing"
@@ -148,14 +172,17 @@ public:
         resolveMappings();
         resolveFunctions();
         resolveLocations();
-        if (d_.sampleTypes.empty() && !samples_.empty())
-            throw FormatError("the profile has " + std::to_string(samples_.size()) +
+        const size_t sampleCount = streaming_ ? d_.locStart.size() - 1 : samples_.size();
+        if (d_.sampleTypes.empty() && sampleCount != 0)
+            throw FormatError("the profile has " + std::to_string(sampleCount) +
                               " samples but no sample types");
-        decodeSamples();
+        if (streaming_)
+            resolveSamples();
+        else
+            decodeSamples();
         return std::make_shared<const Profile>(std::move(d_));
     }
 
-private:
     void parse(google::protobuf::MessageLite& msg, Span s, const char* what) {
         if (!msg.ParseFromArray(s.data, static_cast<int>(s.size)))
             throw FormatError(std::string("not a valid pprof profile: a ") + what +
@@ -164,74 +191,263 @@ private:
 
     void scanTopLevel() {
         WireReader r(reinterpret_cast<const uint8_t*>(bytes_.data()), bytes_.size());
-        pb::ValueType vt;
         while (!r.done()) {
             const uint64_t tag = r.varint();
             const uint32_t field = static_cast<uint32_t>(tag >> 3);
             const uint32_t wt = tag & 7;
             if (field == 0) r.fail("field number 0 at byte " + std::to_string(r.offset()));
-            const bool len = wt == 2;
-            switch (field) {
-                case 1:
-                    if (!len) break;
-                    parse(vt, r.bytes(field), "sample type");
-                    rawSampleTypes_.push_back({vt.type(), vt.unit()});
-                    continue;
-                case 2:
-                    if (!len) break;
-                    samples_.push_back(r.bytes(field));
-                    continue;
-                case 3:
-                    if (!len) break;
-                    parse(mappings_.emplace_back(), r.bytes(field), "mapping");
-                    continue;
-                case 4:
-                    if (!len) break;
-                    parse(locations_.emplace_back(), r.bytes(field), "location");
-                    continue;
-                case 5:
-                    if (!len) break;
-                    parse(functions_.emplace_back(), r.bytes(field), "function");
-                    continue;
-                case 6: {
-                    if (!len) break;
-                    Span s = r.bytes(field);
-                    d_.strings.emplace_back(reinterpret_cast<const char*>(s.data), s.size);
-                    continue;
-                }
-                case 11:
-                    if (!len) break;
-                    parse(vt, r.bytes(field), "period type");
-                    rawPeriodType_ = {vt.type(), vt.unit()};
-                    continue;
-                case 13:
-                    if (len) {  // packed
-                        Span s = r.bytes(field);
-                        WireReader pr(s.data, s.size);
-                        while (!pr.done())
-                            rawComments_.push_back(static_cast<int64_t>(pr.varint()));
-                        continue;
-                    }
-                    if (wt == 0) {
-                        rawComments_.push_back(static_cast<int64_t>(r.varint()));
-                        continue;
-                    }
-                    break;
-                case 7:
-                case 8:
-                case 9:
-                case 10:
-                case 12:
-                case 14:
-                case 15:
-                    if (wt != 0) break;
-                    scalars_[field] = static_cast<int64_t>(r.varint());
-                    continue;
-                default:
-                    break;
-            }
-            r.skip(wt, field);
+            if (!handleField(field, wt, r)) r.skip(wt, field);
         }
+    }
+
+    // Reads one top-level field whose tag was just read; returns false when the caller
+    // should skip it.
+    bool handleField(uint32_t field, uint32_t wt, WireReader& r) {
+        pb::ValueType& vt = valueType_;
+        const bool len = wt == 2;
+        switch (field) {
+            case 1:
+                if (!len) break;
+                parse(vt, r.bytes(field), "sample type");
+                rawSampleTypes_.push_back({vt.type(), vt.unit()});
+                return true;
+            case 2:
+                if (!len) break;
+                if (streaming_)
+                    readSample(r.bytes(field));
+                else
+                    samples_.push_back(r.bytes(field));
+                return true;
+            case 3:
+                if (!len) break;
+                parse(mappings_.emplace_back(), r.bytes(field), "mapping");
+                return true;
+            case 4:
+                if (!len) break;
+                parse(locations_.emplace_back(), r.bytes(field), "location");
+                return true;
+            case 5:
+                if (!len) break;
+                parse(functions_.emplace_back(), r.bytes(field), "function");
+                return true;
+            case 6: {
+                if (!len) break;
+                Span s = r.bytes(field);
+                d_.strings.emplace_back(reinterpret_cast<const char*>(s.data), s.size);
+                return true;
+            }
+            case 11:
+                if (!len) break;
+                parse(vt, r.bytes(field), "period type");
+                rawPeriodType_ = {vt.type(), vt.unit()};
+                return true;
+            case 13:
+                if (len) {  // packed
+                    Span s = r.bytes(field);
+                    WireReader pr(s.data, s.size);
+                    while (!pr.done()) rawComments_.push_back(static_cast<int64_t>(pr.varint()));
+                    return true;
+                }
+                if (wt == 0) {
+                    rawComments_.push_back(static_cast<int64_t>(r.varint()));
+                    return true;
+                }
+                break;
+            case 7:
+            case 8:
+            case 9:
+            case 10:
+            case 12:
+            case 14:
+            case 15:
+                if (wt != 0) break;
+                scalars_[field] = static_cast<int64_t>(r.varint());
+                return true;
+            default:
+                break;
+        }
+        return false;
+    }
+
+    // The top level as it is inflated: each field is read once its bytes are out.
+    void scanStream(GunzipStream& stream, uint64_t compressedSize) {
+        const auto* base = reinterpret_cast<const uint8_t*>(stream.data());
+        uint64_t avail = 0, pos = 0, nextReport = 0;
+        bool ended = false;
+        auto ensure = [&](uint64_t want) {
+            if (want <= avail || ended) return;
+            avail = stream.waitFor(want);
+            if (avail < want) {
+                if (stream.state() != GunzipStream::State::Done) throw Abandon{};
+                ended = true;
+            }
+        };
+        // Every location id takes a byte at least; most take two or three.
+        d_.sampleLocs.reserve(stream.capacity() / 2);
+        adviseHugePages(d_.sampleLocs.data(), d_.sampleLocs.capacity() * sizeof(LocId));
+        while (true) {
+            ensure(pos + 1);
+            if (pos >= avail) break;
+            if (pos >= nextReport) {
+                nextReport = pos + (4 << 20);
+                if (options_.progress &&
+                    !options_.progress(0.9 * double(stream.consumed()) / double(compressedSize)))
+                    throw Cancelled("cancelled");
+            }
+            ensure(pos + 20);  // a tag and a length
+            WireReader r(base, pos, avail);
+            const uint64_t tag = r.varint();
+            const uint32_t field = static_cast<uint32_t>(tag >> 3);
+            const uint32_t wt = tag & 7;
+            if (field == 0) throw Abandon{};
+            if (wt == 2) {
+                WireReader peek = r;
+                const uint64_t len = peek.varint();
+                if (len > (uint64_t(1) << 40)) throw Abandon{};
+                ensure(peek.offset() + len);
+                r = WireReader(base, r.offset(), avail);
+            }
+            if (!handleField(field, wt, r)) r.skip(wt, field);
+            pos = r.offset();
+        }
+    }
+
+    static bool readVarint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
+        if (end - p >= 4) {  // up to four bytes (ids below 2^28) without bound checks
+            uint64_t x = p[0];
+            if (x < 0x80) {
+                v = x;
+                p += 1;
+                return true;
+            }
+            x = (x & 0x7f) | uint64_t(p[1]) << 7;
+            if (x < (uint64_t(1) << 14)) {
+                v = x;
+                p += 2;
+                return true;
+            }
+            x = (x & 0x3fff) | uint64_t(p[2]) << 14;
+            if (x < (uint64_t(1) << 21)) {
+                v = x;
+                p += 3;
+                return true;
+            }
+            x = (x & 0x1fffff) | uint64_t(p[3]) << 21;
+            if (x < (uint64_t(1) << 28)) {
+                v = x;
+                p += 4;
+                return true;
+            }
+        }
+        uint64_t x = 0;
+        for (int shift = 0; shift <= 63; shift += 7) {
+            if (p >= end) return false;
+            const uint8_t b = *p++;
+            if (shift == 63 && b > 1) return false;
+            x |= uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80)) {
+                v = x;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static StrId rawStr(uint64_t v) {
+        if (v > 0xffffffffu) throw Abandon{};  // checked against the table later
+        return StrId{static_cast<uint32_t>(v)};
+    }
+
+    // Appends a sample in the usual encoding to the sample arrays, with the location ids
+    // as they are (resolved later); anything else is left to the general path.
+    void readSample(Span s) {
+        const uint8_t* p = s.data;
+        const uint8_t* const end = p + s.size;
+        const size_t valuesBefore = d_.values.size();
+        uint64_t v = 0, len = 0;
+        while (p < end) {
+            if (!readVarint(p, end, v)) throw Abandon{};
+            switch (v) {
+                case (1 << 3) | 2:  // location_id, packed
+                case (2 << 3) | 2:  // value, packed
+                {
+                    const bool locs = v == ((1 << 3) | 2);
+                    if (!readVarint(p, end, len) || len > uint64_t(end - p)) throw Abandon{};
+                    const uint8_t* const e = p + len;
+                    while (p < e) {
+                        if (!readVarint(p, e, v)) throw Abandon{};
+                        if (locs) {
+                            if (v > 0xffffffffu) throw Abandon{};
+                            d_.sampleLocs.push_back(LocId{static_cast<uint32_t>(v)});
+                        } else {
+                            d_.values.push_back(static_cast<int64_t>(v));
+                        }
+                    }
+                    break;
+                }
+                case (1 << 3) | 0:
+                    if (!readVarint(p, end, v) || v > 0xffffffffu) throw Abandon{};
+                    d_.sampleLocs.push_back(LocId{static_cast<uint32_t>(v)});
+                    break;
+                case (2 << 3) | 0:
+                    if (!readVarint(p, end, v)) throw Abandon{};
+                    d_.values.push_back(static_cast<int64_t>(v));
+                    break;
+                case (3 << 3) | 2: {  // label
+                    if (!readVarint(p, end, len) || len > uint64_t(end - p)) throw Abandon{};
+                    const uint8_t* const e = p + len;
+                    uint64_t f[5] = {};
+                    while (p < e) {
+                        if (!readVarint(p, e, v) || (v & 7) != 0 || (v >> 3) < 1 || (v >> 3) > 4)
+                            throw Abandon{};
+                        if (!readVarint(p, e, f[v >> 3])) throw Abandon{};
+                    }
+                    d_.labels.push_back(
+                        {rawStr(f[1]), rawStr(f[2]), static_cast<int64_t>(f[3]), rawStr(f[4])});
+                    break;
+                }
+                default:
+                    throw Abandon{};
+            }
+        }
+        const uint64_t values = d_.values.size() - valuesBefore;
+        if (d_.locStart.size() == 1)
+            valuesPerSample_ = values;
+        else if (values != valuesPerSample_)
+            throw Abandon{};
+        d_.locStart.push_back(d_.sampleLocs.size());
+        d_.labelStart.push_back(d_.labels.size());
+    }
+
+    // Checks the streamed samples and turns their location ids into indices.
+    void resolveSamples() {
+        const size_t n = d_.locStart.size() - 1;
+        if (n && valuesPerSample_ != d_.sampleTypes.size()) throw Abandon{};
+        const uint32_t strings = static_cast<uint32_t>(d_.strings.size());
+        for (const Label& l : d_.labels)
+            if (idx(l.key) >= strings || idx(l.str) >= strings || idx(l.numUnit) >= strings)
+                throw Abandon{};
+        std::atomic<bool> unknown{false};
+        auto resolve = [&](size_t begin, size_t end) {
+            LocId* locs = d_.sampleLocs.data();
+            for (size_t i = begin; i < end; ++i) {
+                const uint32_t l = locationIds_.find(idx(locs[i]));
+                if (l == IdMap::kMissing) {
+                    unknown = true;
+                    return;
+                }
+                locs[i] = LocId{l};
+            }
+        };
+        const size_t total = d_.sampleLocs.size();
+        if (total >= (size_t(1) << 22) && std::thread::hardware_concurrency() > 1) {
+            std::thread other([&] { resolve(total / 2, total); });
+            resolve(0, total / 2);
+            other.join();
+        } else {
+            resolve(0, total);
+        }
+        if (unknown) throw Abandon{};
     }
 
     StrId str(int64_t index, const std::string& where) const {
@@ -460,12 +676,20 @@ private:
     std::vector<pb::Function> functions_;
     IdMap mappingIds_, functionIds_, locationIds_;
     std::atomic<bool> cancelled_{false};
+    pb::ValueType valueType_;
+    bool streaming_ = false;
+    uint64_t valuesPerSample_ = 0;
 };
 
 }  // namespace
 
 ProfilePtr decodeProto(std::string_view bytes, const DecodeOptions& options) {
     return ProtoDecoder(bytes, options).run();
+}
+
+ProfilePtr decodeProtoStreaming(GunzipStream& stream, uint64_t compressedSize,
+                                const DecodeOptions& options) {
+    return ProtoDecoder({}, options).runStreaming(stream, compressedSize);
 }
 
 }  // namespace embers::core

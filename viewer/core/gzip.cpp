@@ -2,10 +2,15 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
 #include "errors.h"
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 namespace embers::core {
 
@@ -105,6 +110,86 @@ std::string gunzip(std::string_view bytes, uint64_t maxSize,
     (void)memberDone;
     out.resize(outPos);
     return out;
+}
+
+void adviseHugePages(const void* p, size_t bytes) {
+#ifdef __linux__
+    constexpr uintptr_t kHuge = uintptr_t(2) << 20;
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+GunzipStream::GunzipStream(std::string_view compressed, uint64_t capacity)
+    : in_(compressed), capacity_(capacity), out_(new char[std::max<uint64_t>(capacity, 1)]) {
+    adviseHugePages(out_.get(), capacity);
+    thread_ = std::thread([this] { run(); });
+}
+
+GunzipStream::~GunzipStream() {
+    stop_ = true;
+    thread_.join();
+}
+
+uint64_t GunzipStream::waitFor(uint64_t n) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return produced_ >= n || state_ != State::Running; });
+    return produced_;
+}
+
+GunzipStream::State GunzipStream::state() const {
+    std::lock_guard lock(mutex_);
+    return state_;
+}
+
+void GunzipStream::run() {
+    State result = State::Failed;
+    z_stream zs;
+    std::memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, 16 + MAX_WBITS) == Z_OK) {
+        const auto* in = reinterpret_cast<const Bytef*>(in_.data());
+        uint64_t inPos = 0, outPos = 0;
+        constexpr uint64_t kChunk = 1 << 20;  // output published to the reader per chunk
+        while (!stop_.load(std::memory_order_relaxed)) {
+            if (outPos == capacity_) break;  // more than expected: fail
+            const uint64_t inChunk = std::min<uint64_t>(in_.size() - inPos, 1u << 30);
+            const uint64_t outChunk = std::min<uint64_t>(capacity_ - outPos, kChunk);
+            zs.next_in = const_cast<Bytef*>(in + inPos);
+            zs.avail_in = static_cast<uInt>(inChunk);
+            zs.next_out = reinterpret_cast<Bytef*>(out_.get() + outPos);
+            zs.avail_out = static_cast<uInt>(outChunk);
+            const int rc = inflate(&zs, Z_NO_FLUSH);
+            inPos += inChunk - zs.avail_in;
+            outPos += outChunk - zs.avail_out;
+            consumed_.store(inPos, std::memory_order_relaxed);
+            {
+                std::lock_guard lock(mutex_);
+                produced_ = outPos;
+            }
+            changed_.notify_all();
+            if (rc == Z_STREAM_END) {
+                // Another gzip member may follow (concatenated files).
+                if (inPos < in_.size() && isGzip(in_.substr(inPos))) {
+                    inflateReset(&zs);
+                    continue;
+                }
+                result = State::Done;
+                break;
+            }
+            if (rc == Z_BUF_ERROR && zs.avail_in == 0 && inPos >= in_.size()) break;
+            if (rc != Z_OK && rc != Z_BUF_ERROR) break;
+        }
+        inflateEnd(&zs);
+    }
+    {
+        std::lock_guard lock(mutex_);
+        state_ = result;
+    }
+    changed_.notify_all();
 }
 
 std::string gzip(std::string_view bytes, int level) {

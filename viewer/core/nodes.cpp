@@ -151,39 +151,39 @@ NodeMap::NodeMap(const Profile& p, const NodeOptions& o) {
     begin_.reserve(locs.size() + 1);
     begin_.push_back(0);
     for (const Location& l : locs) {
-        const std::string objfile =
-            l.mapping == kNoMapping ? std::string() : std::string(p.str(p.mapping(l.mapping).file));
+        auto objfile = [&] {
+            return l.mapping == kNoMapping ? std::string()
+                                           : std::string(p.str(p.mapping(l.mapping).file));
+        };
         const auto lines = p.lines(l);
         if (lines.empty()) {
             NodeInfo info;
-            info.objfile = objfile;
+            info.objfile = objfile();
             nodeIds_.push_back(intern(std::move(info)));
         }
         for (const Line& ln : lines) {
             if (ln.function == kNoFunction) {
                 NodeInfo info;
-                info.objfile = objfile;
+                info.objfile = objfile();
                 nodeIds_.push_back(intern(std::move(info)));
+                continue;
+            }
+            const uint64_t cacheKey =
+                (uint64_t(idx(ln.function)) << 32) ^ uint64_t(keepLine ? ln.line : 0);
+            // Only nodes with a name are cached (objfile only matters when there is none).
+            if (auto it = lineCache.find(cacheKey); it != lineCache.end()) {
+                nodeIds_.push_back(it->second);
                 continue;
             }
             const Function& f = p.function(ln.function);
             const std::string_view name = keepName ? p.str(f.name) : std::string_view{};
-            // Objfile only matters when the node has no name.
             const bool cacheable = !name.empty();
-            const uint64_t cacheKey =
-                (uint64_t(idx(ln.function)) << 32) ^ uint64_t(keepLine ? ln.line : 0);
-            if (cacheable) {
-                if (auto it = lineCache.find(cacheKey); it != lineCache.end()) {
-                    nodeIds_.push_back(it->second);
-                    continue;
-                }
-            }
             NodeInfo info;
             info.name = name;
             info.file = keepFile ? files[idx(ln.function)] : std::string();
             info.line = keepLine ? ln.line : 0;
             if (name.empty()) {
-                info.objfile = objfile;
+                info.objfile = objfile();
                 info.startLine = f.startLine;
             }
             const uint32_t n = intern(std::move(info));

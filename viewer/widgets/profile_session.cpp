@@ -168,6 +168,16 @@ void ProfileSession::startAnalysis() {
             p = applyFilters(p, options.filters, &r->warnings);
             if (flag->load()) throw Cancelled("cancelled");
             r->profile = p;
+            if (r->analysis.nodes.granularity == Granularity::Functions) {
+                // The table and the flame graph's tree have the same nodes: one pass.
+                auto table = std::make_shared<FlatTable>();
+                r->tree = std::make_shared<const CallTree>(
+                    computeCallTreeAndFlatTable(*p, r->analysis, table.get(),
+                                                TreeDirection::TopDown, keepGoing, kFlameMinShare));
+                r->table = std::move(table);
+                out.result = r;
+                return out;
+            }
             // The flame graph's tree and the table are independent: build them side by side.
             AnalysisOptions treeOptions = r->analysis;
             treeOptions.nodes.granularity = Granularity::Functions;

@@ -250,6 +250,8 @@ void LiveView::poll() {
     o.url = url_;
     o.token = token_;
     o.caFile = caFile_;
+    o.certFile = certFile_;
+    o.keyFile = keyFile_;
     o.insecure = insecure_;
     o.connectTimeout = std::chrono::seconds(5);
     o.totalTimeout = std::chrono::seconds(qMax(10, intervalMs_ / 1000 * 2));
@@ -257,6 +259,7 @@ void LiveView::poll() {
     const auto cancel = cancel_;
     o.progress = [cancel](qint64, double) { return !cancel->load(); };
     const QString token = token_;
+    const auto provider = tokenProvider_;
     const quint64 generation = generation_;
 
     auto* watcher = new QFutureWatcher<Poll>(this);
@@ -267,13 +270,25 @@ void LiveView::poll() {
         inFlight_ = false;
         onPolled(p);
     });
-    watcher->setFuture(QtConcurrent::run([o, token]() {
+    watcher->setFuture(QtConcurrent::run([o, token, provider]() mutable {
+        if (provider) {
+            QString error;
+            o.token = provider(&error);
+            if (!error.isEmpty()) {
+                Poll p;
+                p.url = o.url;
+                p.time = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+                p.message = QStringLiteral("no token: %1, retrying")
+                                .arg(redact(error.simplified(), o.token));
+                return p;
+            }
+        }
         Poll p = pollMetrics(o);
         if (!p.ok && !p.cancelled)
             p.message = (p.answered ? QStringLiteral("no metrics: %1, retrying")
                                     : QStringLiteral("node not answering: %1, retrying"))
                             .arg(p.message);
-        p.message = redact(p.message.simplified(), token);
+        p.message = redact(redact(p.message.simplified(), token), o.token);
         return p;
     }));
 }

@@ -16,6 +16,7 @@
 #include <QUrl>
 #include <QWidget>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,6 +46,16 @@ public:
     // the points of the previous source.
     void setSource(const QUrl& metricsUrl, const QString& token, const QString& caFile,
                    bool insecure);
+    // A token asked for at every poll, on the polling thread (an OAuth2 session renews its
+    // token when it expires): used instead of the fixed token when set.
+    void setTokenProvider(std::function<QString(QString* error)> provider) {
+        tokenProvider_ = std::move(provider);
+    }
+    // A client certificate and key (PEM) for nodes that ask for one (mTLS).
+    void setClientCertificate(const QString& certFile, const QString& keyFile) {
+        certFile_ = certFile;
+        keyFile_ = keyFile;
+    }
     // Tried in turn, before the first good answer, when the source answers but not with
     // metrics (a Go service with only expvar has no /metrics).
     void setFallbackSources(const QList<QUrl>& urls) { fallbacks_ = urls; }
@@ -167,7 +178,8 @@ private:
     QUrl url_;
     QList<QUrl> fallbacks_;
     bool everOk_ = false;
-    QString token_, caFile_;
+    QString token_, caFile_, certFile_, keyFile_;
+    std::function<QString(QString* error)> tokenProvider_;
     bool insecure_ = false;
     QString settingsKey_;
     int intervalMs_ = 1000;

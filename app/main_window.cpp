@@ -198,6 +198,8 @@ LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
     live->setSource(metrics, token, t.caFile, t.insecure);
     live->setFallbackSources({vars});
     live->setSettingsKey(t.id);
+    live->setTokenProvider(targets_->tokenProviderFor(t));
+    live->setClientCertificate(t.certFile, t.keyFile);
     const int index = tabs_->addTab(live, tr("Live — %1").arg(t.name));
     tabs_->setTabToolTip(index, t.displayUrl());
     tabs_->setCurrentIndex(index);

@@ -376,16 +376,19 @@ void TargetsPanel::liveSelected() {
     const Target* t = selected();
     if (!t) return;
     QString error;
-    QString token = tokenFor(*t, *secrets_, &error);
-    if (error.isEmpty() && t->usesOAuth2()) {
-        CaptureJob job = jobFor(*t, token);  // the target's OAuth2 session
-        token = job.tokenProvider(&error);
-    }
+    // An OAuth2 token is asked for by the Live view at each poll (tokenProviderFor), off the
+    // GUI thread; other tokens are resolved here.
+    const QString token = t->usesOAuth2() ? QString() : tokenFor(*t, *secrets_, &error);
     if (!error.isEmpty()) {
         status_->setText(error);
         return;
     }
     emit liveRequested(*t, token);
+}
+
+std::function<QString(QString*)> TargetsPanel::tokenProviderFor(const Target& t) {
+    if (!t.usesOAuth2()) return {};
+    return jobFor(t, QString()).tokenProvider;  // the target's OAuth2 session
 }
 
 void TargetsPanel::setSeconds(int seconds) {

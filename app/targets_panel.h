@@ -57,6 +57,9 @@ public:
     void checkSelected();
     // Asks for the selected target's live charts (liveRequested).
     void liveSelected();
+    // For a target whose token comes from an OAuth2 endpoint: a provider of its current
+    // token (renewed when it expires), callable from any thread; empty for other targets.
+    std::function<QString(QString* error)> tokenProviderFor(const capture::Target& target);
 
 signals:
     void captured(const QString& path);  // a profile to open
@@ -67,7 +70,8 @@ signals:
     void captureFailed(const QString& message);
     void busyChanged(bool busy);
     void checked(const QString& prefix, const QStringList& offers);  // "heap 12", …
-    // "Live" on a target: chart its metrics (token resolved; empty when none).
+    // "Live" on a target: chart its metrics (token resolved; empty when none, or when it
+    // comes from OAuth2: tokenProviderFor then gives it).
     void liveRequested(const capture::Target& target, const QString& token);
 
 private:

@@ -3,17 +3,24 @@
 // /metrics (heap with the next GC target, allocation rate, goroutines and threads, GC
 // cycles and pause time, CPU, resident memory); expvar feeds the runtime charts; when the
 // server stops the charts keep a gap and the status says so, and when it comes back on
-// the same port polling resumes by itself. Skips without `go`.
+// the same port polling resumes by itself. A target whose token comes from OAuth2 is charted
+// from the Capture panel with a token asked for at each poll. Skips without `go`.
 #include <QDir>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
 #include <cmath>
 #include <memory>
 
+#include "client/targets.h"
 #include "go_server.h"
 #include "live_view.h"
+#include "main_window.h"
+#include "targets_panel.h"
 
 #ifndef EMBERS_GOSERVER_SOURCE_DIR
 #error "EMBERS_GOSERVER_SOURCE_DIR must point to tests/goserver"
@@ -128,6 +135,72 @@ private slots:
         QVERIFY(!titles.contains(QStringLiteral("CPU usage")));  // expvar has no CPU time
         QVERIFY(view.metricNames().contains(QStringLiteral("memstats.NextGC")));
         QVERIFY(view.metricNames().contains(QStringLiteral("memstats.PauseTotalNs")));
+    }
+
+    // The token provider is asked at every poll; when it fails, the poll is a gap with its
+    // one-line reason, and the next good token resumes.
+    void tokenProviderAtEveryPoll() {
+        app::LiveView view;
+        view.setSource(QUrl(server_.url + QStringLiteral("/metrics")), QString(), server_.ca,
+                       false);
+        std::atomic<int> asked{0};
+        std::atomic<bool> failing{false};
+        const QString token = token_;
+        view.setTokenProvider([&asked, &failing, token](QString* error) {
+            ++asked;
+            if (failing) *error = QStringLiteral("the token endpoint said invalid_client");
+            return failing ? QString() : token;
+        });
+        view.setInterval(200);
+        view.start();
+        const QString rss = QStringLiteral("process_resident_memory_bytes");
+        QVERIFY2(QTest::qWaitFor([&] { return view.pointCount(rss) >= 3; }, 20000),
+                 qPrintable(view.statusText()));
+        QVERIFY(asked >= 3);
+        failing = true;
+        QVERIFY2(
+            QTest::qWaitFor(
+                [&] { return view.statusText().contains(QStringLiteral("invalid_client")); }, 5000),
+            qPrintable(view.statusText()));
+        QVERIFY(view.series(rss).last().isGap());
+        failing = false;
+        QVERIFY(QTest::qWaitFor([&] { return !view.series(rss).last().isGap(); }, 5000));
+        view.stop();
+    }
+
+    // From the panel: a target whose token comes from the node's OAuth2 endpoint (client
+    // credentials) opens Live charts that fill, without a token fetched on the GUI thread.
+    void oauth2TargetFromThePanel() {
+        Server oauth;
+        QString error;
+        QVERIFY2(embers::testing::startGoServer(
+                     binary_, tmp_->path(), QStringLiteral("oauth"),
+                     {QStringLiteral("-oauth-client"), QStringLiteral("live-client:live-secret")},
+                     &oauth, &error),
+                 qPrintable(error));
+        QSettings().setValue(QStringLiteral("capture/localDemo"), false);
+        {
+            app::MainWindow w;
+            capture::Target t;
+            t.id = QStringLiteral("oauth-live");
+            t.name = QStringLiteral("OAuth node");
+            t.baseUrl = QUrl(oauth.url);
+            t.caFile = oauth.ca;
+            t.oauthTokenUrl = oauth.url + QStringLiteral("/oauth/token");
+            t.oauthClientId = QStringLiteral("live-client");
+            w.targetsPanel()->addTarget(t, QString(), QStringLiteral("live-secret"));
+            w.targetsPanel()->selectTarget(t.id);
+            w.targetsPanel()->liveSelected();
+            auto* live = qobject_cast<app::LiveView*>(w.tabs()->currentWidget());
+            QVERIFY(live);
+            live->setInterval(200);
+            QVERIFY2(
+                QTest::qWaitFor(
+                    [&] { return live->pointCount(QStringLiteral("go_goroutines")) >= 2; }, 20000),
+                qPrintable(live->statusText()));
+            QVERIFY(!live->statusText().contains(QStringLiteral("live-secret")));
+        }
+        stop(&oauth);
     }
 
     // The server stops: gaps and a status line; it comes back on the same port (same

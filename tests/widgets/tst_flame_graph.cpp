@@ -3,6 +3,7 @@
 // behind it on real sample profiles.
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <QtTest>
 
 #include "../core/test_profiles.h"
@@ -141,6 +142,27 @@ private slots:
         QCOMPARE(w.breadcrumb(), QStringList({"all"}));
         QCOMPARE(w.zoomRoot(), 0u);
         QVERIFY(!w.back());
+    }
+
+    // The tooltip names the frame's source file and line, read from the profile when first
+    // shown (the view does not prepare them while opening).
+    void tooltipReadsSourcesFromTheProfile() {
+        auto b = cpuBuilder();
+        addStack(b, {{"main", "cmd/app.go", 10}, {"a", "pkg/a.go", 42}}, {1, 60});
+        addStack(b, {{"main", "cmd/app.go", 12}, {"b", "pkg/b.go", 7}}, {1, 40});
+        const ProfilePtr p = b.build();
+        FlameGraphWidget w;
+        w.resize(1000, 400);
+        w.setProfile(p);
+        w.setTree(treeOf(p));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QPoint at(300, 2 * w.rowHeight() + w.rowHeight() / 2);  // a, in row 2
+        QHelpEvent help(QEvent::ToolTip, at, w.mapToGlobal(at));
+        QApplication::sendEvent(&w, &help);
+        QVERIFY2(QToolTip::text().contains(QStringLiteral("pkg/a.go:42")),
+                 qPrintable(QToolTip::text()));
+        QVERIFY(QToolTip::text().contains(QStringLiteral("<b>a</b>")));
     }
 
     void ctrlWheelZoomsAroundCursor() {

@@ -18,27 +18,6 @@ namespace embers::widgets {
 
 using namespace embers::core;
 
-namespace {
-
-// File and first sampled line of each function, for tooltips.
-std::unordered_map<std::string, FunctionSource> functionSources(const Profile& p) {
-    std::unordered_map<std::string, FunctionSource> out;
-    for (const Location& l : p.locations()) {
-        for (const Line& ln : p.lines(l)) {
-            if (ln.function == kNoFunction) continue;
-            const Function& f = p.function(ln.function);
-            auto [it, inserted] = out.try_emplace(std::string(p.str(f.name)));
-            if (inserted) it->second.file = QString::fromUtf8(p.str(f.filename));
-            const qint64 line = f.startLine > 0 ? f.startLine : ln.line;
-            if (line > 0 && (it->second.line == 0 || line < it->second.line))
-                it->second.line = line;
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
 FlameGraphView::FlameGraphView(ProfileSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
     graph_ = new FlameGraphWidget;
@@ -121,7 +100,7 @@ void FlameGraphView::onAnalysisReady() {
     const auto r = session_->result();
     if (!r) return;
     graph_->setProfile(r->profile);
-    graph_->setTree(r->tree, functionSources(*r->profile));
+    graph_->setTree(r->tree);  // tooltips find source files in the profile when first asked
     graph_->setSelectedFunction(session_->selectedFunction());
     if (!search_->text().isEmpty()) graph_->setSearch(search_->text());
 }

@@ -16,6 +16,27 @@
 
 namespace embers::widgets {
 
+namespace {
+
+// Each function's file and first line, by name, for tooltips.
+std::unordered_map<std::string, FunctionSource> functionSources(const core::Profile& p) {
+    std::unordered_map<std::string, FunctionSource> out;
+    for (const core::Location& l : p.locations()) {
+        for (const core::Line& ln : p.lines(l)) {
+            if (ln.function == core::kNoFunction) continue;
+            const core::Function& f = p.function(ln.function);
+            auto [it, inserted] = out.try_emplace(std::string(p.str(f.name)));
+            if (inserted) it->second.file = QString::fromUtf8(p.str(f.filename));
+            const qint64 line = f.startLine > 0 ? f.startLine : ln.line;
+            if (line > 0 && (it->second.line == 0 || line < it->second.line))
+                it->second.line = line;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 using namespace embers::core;
 
 namespace {
@@ -116,6 +137,7 @@ void FlameGraphWidget::setProfile(core::ProfilePtr profile) {
     if (profile == profile_) return;
     profile_ = std::move(profile);
     nodeMap_.reset();
+    sources_.clear();
 }
 
 bool FlameGraphWidget::setSearch(const QString& pattern) {
@@ -371,6 +393,7 @@ QString FlameGraphWidget::tooltipFor(const FlameFrame& f) const {
     if (n.negative != 0)
         html += "<br>" + tr("new %1, base %2").arg(fmt(n.total - n.negative), fmt(-n.negative));
     if (f.tree != 0) {
+        if (sources_.empty() && profile_) sources_ = functionSources(*profile_);
         auto it = sources_.find(tree_->nodes[n.node].printableName());
         if (it != sources_.end() && !it->second.file.isEmpty())
             html += "<br><i>" + it->second.file.toHtmlEscaped() +

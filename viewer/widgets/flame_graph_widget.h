@@ -28,7 +28,8 @@ public:
     explicit FlameGraphWidget(QWidget* parent = nullptr);
 
     // A new tree resets the zoom. `sources` maps function names to their
-    // file and first line, for tooltips.
+    // file and first line, for tooltips; when empty, they are read from the
+    // profile (setProfile) the first time a tooltip needs them.
     void setTree(std::shared_ptr<const core::CallTree> tree,
                  std::unordered_map<std::string, FunctionSource> sources = {});
     const core::CallTree* tree() const { return tree_.get(); }
@@ -97,7 +98,8 @@ private:
     QString tooltipFor(const core::FlameFrame& f) const;
 
     std::shared_ptr<const core::CallTree> tree_;
-    std::unordered_map<std::string, FunctionSource> sources_;
+    // Function name → source, given with the tree or read from profile_ at the first tooltip.
+    mutable std::unordered_map<std::string, FunctionSource> sources_;
     core::FlameLayout layout_;
     uint32_t zoomRoot_ = 0;
     std::vector<uint32_t> zoomHistory_;

@@ -97,9 +97,9 @@ LiveView::LiveView(QWidget* parent)
     connect(triggerButton_, &QPushButton::clicked, this, &LiveView::triggerDialog);
     connect(export_, &QPushButton::clicked, this, &LiveView::exportMenu);
     connect(captureCpu_, &QPushButton::clicked, this,
-            [this] { emit captureRequested(QStringLiteral("cpu")); });
+            [this] { requestCapture(QStringLiteral("cpu")); });
     connect(captureHeap_, &QPushButton::clicked, this,
-            [this] { emit captureRequested(QStringLiteral("heap")); });
+            [this] { requestCapture(QStringLiteral("heap")); });
     connect(&timer_, &QTimer::timeout, this, &LiveView::poll);
     connect(plot_, &QCustomPlot::mouseMove, this, &LiveView::onMouseMove);
     connect(plot_, &QCustomPlot::mousePress, this, &LiveView::onMousePress);
@@ -120,20 +120,32 @@ LiveView::~LiveView() {
 void LiveView::setSource(const QUrl& metricsUrl, const QString& token, const QString& caFile,
                          bool insecure) {
     url_ = metricsUrl;
-    token_ = token;
-    caFile_ = caFile;
-    insecure_ = insecure;
+    sources_ = {metricsUrl};
+    missed_ = 0;
+    setAuthentication(token, caFile, insecure);
     cancel_->store(true);
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     ++generation_;
     inFlight_ = false;
     series_.clear();
     last_ = MetricSnapshot();
-    fallbacks_.clear();
+    lastGoodTime_ = 0;
     everOk_ = false;
     for (Chart& c : charts_)
         for (Line& l : c.lines) l.metric.clear();
     rebuildPlot();
+}
+
+void LiveView::setAuthentication(const QString& token, const QString& caFile, bool insecure) {
+    token_ = token;
+    caFile_ = caFile;
+    insecure_ = insecure;
+}
+
+void LiveView::setFallbackSources(const QList<QUrl>& urls) {
+    sources_ = {url_};
+    for (const QUrl& u : urls)
+        if (!sources_.contains(u)) sources_ << u;
 }
 
 void LiveView::setInterval(int ms) {
@@ -159,6 +171,12 @@ void LiveView::stop() {
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     ++generation_;
     inFlight_ = false;
+}
+
+void LiveView::stopWith(const QString& status) {
+    stop();
+    pause_->setEnabled(false);
+    setStatus(status);
 }
 
 void LiveView::setPaused(bool paused) {
@@ -310,21 +328,35 @@ bool LiveView::resolveLines(const MetricSnapshot& snapshot) {
 
 void LiveView::onPolled(const Poll& p) {
     if (paused_) return;  // answered after the pause: not shown
-    if (!p.ok && p.answered && !everOk_ && !fallbacks_.isEmpty()) {
-        url_ = fallbacks_.takeFirst();  // e.g. /debug/vars after /metrics
-        setStatus(tr("Trying %1…").arg(url_.toString(QUrl::RemoveUserInfo)));
-        QTimer::singleShot(0, this, &LiveView::poll);
-        return;
+    const bool elsewhere =
+        !p.ok && p.answered && p.category == ErrorCategory::NotWhatWasAsked && !everOk_;
+    if (elsewhere && sources_.size() > 1) {
+        // Not here (404, or not metrics): the next place, e.g. /debug/vars after /metrics;
+        // after a whole round, the next round waits for the next tick.
+        const qsizetype at = sources_.indexOf(url_);
+        url_ = sources_[(at + 1) % sources_.size()];
+        if (++missed_ < sources_.size()) {
+            setStatus(tr("Trying %1…").arg(url_.toString(QUrl::RemoveUserInfo)));
+            QTimer::singleShot(0, this, &LiveView::poll);
+            return;
+        }
+        missed_ = 0;
     }
     if (!p.ok) {
         for (auto& [name, s] : series_) s.appendGap(p.time);
-        setStatus(p.message);
+        QStringList tried;
+        if (elsewhere && sources_.size() > 1)
+            for (const QUrl& u : sources_) tried << u.path();
+        setStatus(tried.isEmpty() ? p.message
+                                  : tr("%1 (tried %2)").arg(p.message, tried.join(tr(", "))));
         redraw();
         return;
     }
     const bool first = !everOk_;
     everOk_ = true;
+    missed_ = 0;
     last_ = p.snapshot;
+    lastGoodTime_ = p.time;
     const bool changed = resolveLines(p.snapshot);
     std::set<QString> charted;
     for (const Chart& c : charts_)
@@ -366,7 +398,7 @@ bool LiveView::addMetric(const QString& metric, const QString& chart) {
     if (it == series_.end()) {  // starts now; one reading so far
         it = series_.emplace(metric, MetricSeries()).first;
         if (const auto v = last_.value(metric); v && std::isfinite(*v))
-            it->second.append(double(QDateTime::currentMSecsSinceEpoch()) / 1000.0, *v);
+            it->second.append(lastGoodTime_, *v);  // when it was read (a rate needs that)
     }
     saveCustom();
     rebuildPlot();
@@ -401,7 +433,13 @@ bool LiveView::armTrigger(const QString& metric, const ThresholdTrigger& trigger
                           const QString& kind) {
     const Line* line = lineFor(metric);
     if (!line) return false;
-    trigger_ = Armed{metric, line->spec, trigger, kind, QString()};
+    Armed armed{metric, line->spec, trigger, kind, QString()};
+    // Re-armed on the same metric and kind (a new threshold): the cooldown goes on.
+    if (trigger_ && trigger_->metric == metric && trigger_->kind == kind) {
+        armed.trigger.lastFired = trigger_->trigger.lastFired;
+        armed.note = trigger_->note;
+    }
+    trigger_ = armed;
     triggerButton_->setText(tr("Trigger: On…"));
     showStatus();
     rebuildPlot();  // draws the threshold (and drops an earlier one)
@@ -418,12 +456,27 @@ void LiveView::disarmTrigger() {
 void LiveView::checkTrigger(double time) {
     if (!trigger_) return;
     const auto shown = lastShown(trigger_->metric);
-    if (!shown || !trigger_->trigger.observe(time, *shown)) return;
+    if (!shown || !trigger_->trigger.due(time, *shown)) return;
+    const QString value = formatShownValue(*shown, trigger_->spec.unit);
+    if (!requestCapture(trigger_->kind, true)) {  // still due: tried again at the next poll
+        trigger_->note = tr("crossed at %1 (%2) but no capture started: %3")
+                             .arg(timeText(time), value, captureError_);
+        showStatus();
+        return;
+    }
+    trigger_->trigger.fired(time);
     ++triggerCount_;
-    trigger_->note = tr("last triggered at %1 (%2)")
-                         .arg(timeText(time), formatShownValue(*shown, trigger_->spec.unit));
+    trigger_->note = tr("last triggered at %1 (%2)").arg(timeText(time), value);
     showStatus();
-    emit captureRequested(trigger_->kind);
+}
+
+bool LiveView::requestCapture(const QString& kind, bool automatic) {
+    emit captureRequested(kind);
+    if (!captureHandler_) return true;
+    captureError_ = captureHandler_(kind, automatic);
+    if (captureError_.isEmpty()) return true;
+    if (!automatic) setStatus(tr("No capture: %1").arg(captureError_));
+    return false;
 }
 
 }  // namespace embers::app

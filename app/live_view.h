@@ -29,6 +29,7 @@ class QComboBox;
 class QCPAxisRect;
 class QCPGraph;
 class QCPLegend;
+class QCPMarginGroup;
 class QCustomPlot;
 class QLabel;
 class QMouseEvent;
@@ -46,6 +47,8 @@ public:
     // the points of the previous source.
     void setSource(const QUrl& metricsUrl, const QString& token, const QString& caFile,
                    bool insecure);
+    // New credentials for the same source (the target was edited): the points stay.
+    void setAuthentication(const QString& token, const QString& caFile, bool insecure);
     // A token asked for at every poll, on the polling thread (an OAuth2 session renews its
     // token when it expires): used instead of the fixed token when set.
     void setTokenProvider(std::function<QString(QString* error)> provider) {
@@ -56,10 +59,13 @@ public:
         certFile_ = certFile;
         keyFile_ = keyFile;
     }
-    // Tried in turn, before the first good answer, when the source answers but not with
-    // metrics (a Go service with only expvar has no /metrics).
-    void setFallbackSources(const QList<QUrl>& urls) { fallbacks_ = urls; }
-    QUrl source() const { return url_; }
+    // Other places the metrics may be, tried in turn with the source (round and round)
+    // until one answers with metrics: only when a place answers 404 or with something
+    // that is not metrics (a Go service with only expvar has no /metrics), never on an
+    // error of the token or the network.
+    void setFallbackSources(const QList<QUrl>& urls);
+    QUrl source() const { return url_; }              // the place polled now
+    QList<QUrl> sources() const { return sources_; }  // every place tried
     // The settings group that remembers the metrics added to this node's charts (e.g. the
     // target's id); loads them. Empty: nothing is remembered.
     void setSettingsKey(const QString& key);
@@ -67,6 +73,8 @@ public:
     int interval() const { return intervalMs_; }
     void start();
     void stop();
+    // Stops polling for good and says why in the status line (the target was removed).
+    void stopWith(const QString& status);
     void setPaused(bool paused);
     bool paused() const { return paused_; }
     bool polling() const { return timer_.isActive(); }
@@ -94,7 +102,18 @@ public:
     // Removes a metric the user added (and its chart when nothing else is left on it).
     bool removeMetric(const QString& metric);
 
-    // Captures `kind` ("cpu" or "heap", through captureRequested) when the charted `metric`
+    // How a capture asked for on the chart is started, e.g. from this node's target:
+    // returns an empty string when it started, else why not (another capture is running,
+    // the target is gone). `automatic` is true for the trigger's captures (nobody is
+    // there to answer a question). Without a handler only captureRequested is emitted.
+    void setCaptureHandler(std::function<QString(const QString& kind, bool automatic)> handler) {
+        captureHandler_ = std::move(handler);
+    }
+    // Asks for a capture of `kind` ("cpu" or "heap"): captureRequested, then the handler.
+    // False (with the reason in the status line) when the handler could not start it.
+    bool requestCapture(const QString& kind, bool automatic = false);
+
+    // Captures `kind` ("cpu" or "heap", through requestCapture) when the charted `metric`
     // crosses the trigger's threshold, at most once per its cooldown. False when the metric
     // is not charted.
     bool armTrigger(const QString& metric, const capture::ThresholdTrigger& trigger,
@@ -175,11 +194,17 @@ private:
     void saveCustom() const;
     void loadCustom();
 
+    bool isTriggerLine(const Line& line) const;
+
     QUrl url_;
-    QList<QUrl> fallbacks_;
+    QList<QUrl> sources_;  // url_ among them, tried in turn until one has metrics
+    int missed_ = 0;       // places in a row that answered without metrics
     bool everOk_ = false;
+    double lastGoodTime_ = 0;  // when last_ arrived
     QString token_, caFile_, certFile_, keyFile_;
     std::function<QString(QString* error)> tokenProvider_;
+    std::function<QString(const QString&, bool)> captureHandler_;
+    QString captureError_;  // why the last capture asked for did not start
     bool insecure_ = false;
     QString settingsKey_;
     int intervalMs_ = 1000;
@@ -191,6 +216,7 @@ private:
     std::map<QString, capture::MetricSeries> series_;
     capture::MetricSnapshot last_;  // the last good answer
     std::vector<Chart> charts_;
+    std::vector<QCPMarginGroup*> marginGroups_;  // of the current layout
     std::vector<Marker> markers_;
     std::optional<Armed> trigger_;
     int triggerCount_ = 0;

@@ -45,7 +45,7 @@ void LiveView::saveCustom() const {
     for (const Chart& c : charts_)
         for (const Line& l : c.lines)
             if (l.spec.custom)
-                saved << QStringList{c.custom ? QString() : c.title, l.spec.candidates.value(0),
+                saved << QStringList{c.title, l.spec.candidates.value(0),
                                      l.spec.rate ? QStringLiteral("rate") : QString(),
                                      QString::number(l.spec.scale, 'g', 17), l.spec.unit}
                              .join(kSep);
@@ -70,9 +70,9 @@ void LiveView::loadCustom() {
         auto chart = std::find_if(charts_.begin(), charts_.end(), [&](const Chart& c) {
             return !f[0].isEmpty() && c.title == f[0];
         });
-        if (chart == charts_.end()) {
+        if (chart == charts_.end()) {  // a chart of its own, named after its first metric
             Chart c;
-            c.title = f[1];
+            c.title = f[0].isEmpty() ? f[1] : f[0];
             c.custom = true;
             charts_.push_back(std::move(c));
             chart = charts_.end() - 1;

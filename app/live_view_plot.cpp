@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/csv.h"
 #include "live_view.h"
 
 namespace embers::app {
@@ -73,6 +74,8 @@ void LiveView::rebuildPlot() {
     plot_->clearItems();
     plot_->clearGraphs();
     plot_->plotLayout()->clear();
+    for (QCPMarginGroup* g : marginGroups_) delete g;  // the rects that used them are gone
+    marginGroups_.clear();
     std::vector<Chart*> shown;
     for (Chart& c : charts_) {
         c.rect = nullptr;
@@ -81,8 +84,7 @@ void LiveView::rebuildPlot() {
         if (chartShown(c)) shown.push_back(&c);
     }
     const int columns = shown.size() > 3 ? 2 : 1;
-    std::vector<QCPMarginGroup*> margins;
-    for (int col = 0; col < columns; ++col) margins.push_back(new QCPMarginGroup(plot_));
+    for (int col = 0; col < columns; ++col) marginGroups_.push_back(new QCPMarginGroup(plot_));
     QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
     ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
     ticker->setTickCount(4);
@@ -117,7 +119,7 @@ void LiveView::rebuildPlot() {
         header->setColumnStretchFactor(0, 0.001);
         header->setColumnStretchFactor(1, 0.001);
         header->setColumnSpacing(0);
-        c.rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins[i % size_t(columns)]);
+        c.rect->setMarginGroup(QCP::msLeft | QCP::msRight, marginGroups_[i % size_t(columns)]);
         QCPAxis* x = c.rect->axis(QCPAxis::atBottom);
         QCPAxis* y = c.rect->axis(QCPAxis::atLeft);
         QCPAxis* y2 = c.rect->axis(QCPAxis::atRight);
@@ -224,15 +226,20 @@ void LiveView::redraw() {
         for (QCPAxis* axis : {c.rect->axis(QCPAxis::atLeft), c.rect->axis(QCPAxis::atRight)}) {
             QCPRange range;
             bool any = false;
-            for (const Line& l : c.lines) {
-                if (l.graph->valueAxis() != axis) continue;
-                bool found = false;
-                const QCPRange r = l.graph->getValueRange(found, QCP::sdBoth, keyRange);
-                if (!found) continue;
+            const auto include = [&](const QCPRange& r) {
                 range =
                     any ? QCPRange(std::min(range.lower, r.lower), std::max(range.upper, r.upper))
                         : r;
                 any = true;
+            };
+            for (const Line& l : c.lines) {
+                if (l.graph->valueAxis() != axis) continue;
+                bool found = false;
+                const QCPRange r = l.graph->getValueRange(found, QCP::sdBoth, keyRange);
+                if (found) include(r);
+                // The trigger's threshold stays in sight, so one sees how close the line is.
+                if (found && isTriggerLine(l))
+                    include(QCPRange(trigger_->trigger.threshold, trigger_->trigger.threshold));
             }
             if (!any) range = QCPRange(0, 1);
             if (range.lower > 0 && range.lower < range.upper * 0.5) range.lower = 0;
@@ -293,7 +300,7 @@ void LiveView::drawThreshold() {
     for (Chart& c : charts_) {
         if (!c.rect) continue;
         for (const Line& l : c.lines) {
-            if (l.metric != trigger_->metric || !l.graph) continue;
+            if (!isTriggerLine(l) || !l.graph) continue;
             auto* line = new QCPItemStraightLine(plot_);
             line->setClipAxisRect(c.rect);
             line->setPen(QPen(QColor(0xc0, 0x20, 0x20), 1, Qt::DotLine));
@@ -305,6 +312,13 @@ void LiveView::drawThreshold() {
         }
     }
     plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool LiveView::isTriggerLine(const Line& l) const {
+    // The line the trigger watches: its metric shown the same way (a metric may be charted
+    // twice, e.g. as a value and as a rate).
+    return trigger_ && l.metric == trigger_->metric && l.spec.rate == trigger_->spec.rate &&
+           l.spec.scale == trigger_->spec.scale;
 }
 
 const LiveView::Marker* LiveView::markerNear(const QPointF& pos) const {
@@ -401,6 +415,7 @@ bool LiveView::exportCsv(const QString& path) const {
     for (size_t col = 0; col < columns.size(); ++col) {
         const Line& l = *columns[col];
         header << (l.spec.rate ? QStringLiteral("rate(%1)").arg(l.metric) : l.metric);
+        header.back() = QString::fromStdString(core::csvField(header.back().toStdString()));
         const MetricSeries s = shownSeries(l);
         for (qsizetype i = 0; i < s.size(); ++i) {
             const MetricPoint pt = s.at(i);

@@ -189,27 +189,59 @@ void MainWindow::startLocalDemo() {
     localDemo_->start();
 }
 
+namespace {
+
+// Where the Live view polls and how it authenticates, from its target. The points charted
+// so far stay when only the credentials changed.
+void configureLive(LiveView* live, const capture::Target& t, const QString& token,
+                   std::function<QString(QString*)> tokenProvider) {
+    const QList<QUrl> sources = capture::liveSourceUrls(t);
+    if (sources != live->sources()) {
+        live->setSource(sources.front(), token, t.caFile, t.insecure);
+        live->setFallbackSources(sources.mid(1));
+    } else {
+        live->setAuthentication(token, t.caFile, t.insecure);
+    }
+    live->setTokenProvider(std::move(tokenProvider));
+    live->setClientCertificate(t.certFile, t.keyFile);
+}
+
+}  // namespace
+
 LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
     auto* live = new LiveView;
-    QUrl metrics = t.baseUrl;
-    metrics.setPath(QStringLiteral("/metrics"));
-    QUrl vars = t.baseUrl;
-    vars.setPath(QStringLiteral("/debug/vars"));
-    live->setSource(metrics, token, t.caFile, t.insecure);
-    live->setFallbackSources({vars});
+    configureLive(live, t, token, targets_->tokenProviderFor(t));
     live->setSettingsKey(t.id);
-    live->setTokenProvider(targets_->tokenProviderFor(t));
-    live->setClientCertificate(t.certFile, t.keyFile);
     const int index = tabs_->addTab(live, tr("Live — %1").arg(t.name));
     tabs_->setTabToolTip(index, t.displayUrl());
     tabs_->setCurrentIndex(index);
     stack_->setCurrentWidget(tabs_);
-    // "Capture CPU/heap" on the chart captures from this target, and marks the moment.
+    // "Capture CPU/heap" on the chart captures from this target alone (whatever is
+    // selected in the panel), and marks the moment.
     const QString id = t.id;
-    connect(live, &LiveView::captureRequested, this, [this, id](const QString& kind) {
-        targets_->selectTarget(id);
-        targets_->startCapture(kind == QLatin1String("cpu") ? capture::ProfileKind::Cpu
-                                                            : capture::ProfileKind::Heap);
+    live->setCaptureHandler([this, id](const QString& kind, bool automatic) {
+        return targets_->startCaptureOn(
+            kind == QLatin1String("cpu") ? capture::ProfileKind::Cpu : capture::ProfileKind::Heap,
+            id, !automatic);
+    });
+    // The target edited: new credentials (and a new place when its address changed);
+    // removed: polling stops, the charts stay.
+    connect(targets_, &TargetsPanel::targetChanged, live,
+            [this, live, id](const capture::Target& changed, const QString& token,
+                             const QString& error) {
+                if (changed.id != id) return;
+                if (!error.isEmpty()) {
+                    live->stopWith(tr("Stopped: %1").arg(error));
+                    return;
+                }
+                configureLive(live, changed, token, targets_->tokenProviderFor(changed));
+                const int at = tabs_->indexOf(live);
+                tabs_->setTabText(at, tr("Live — %1").arg(changed.name));
+                tabs_->setTabToolTip(at, changed.displayUrl());
+            });
+    connect(targets_, &TargetsPanel::targetRemoved, live, [live, id](const QString& removed) {
+        if (removed == id)
+            live->stopWith(tr("Stopped: the target was removed from the Capture panel"));
     });
     // Only this target's captures are marked; a marker opens its capture when clicked.
     connect(targets_, &TargetsPanel::captureSaved, live,

@@ -246,6 +246,11 @@ void TargetsPanel::addTarget(const Target& target, const QString& literalToken,
     saveTargets();
     rebuildList();
     selectTarget(target.id);
+    if (replaced) {
+        QString error;
+        const QString token = liveToken(target, &error);
+        emit targetChanged(target, token, error);
+    }
 }
 
 void TargetsPanel::selectTarget(const QString& id) {
@@ -309,6 +314,7 @@ void TargetsPanel::removeSelected() {
                    targets_.end());
     saveTargets();
     rebuildList();
+    emit targetRemoved(id);
 }
 
 CaptureJob TargetsPanel::jobFor(const Target& t, const QString& token) {
@@ -376,14 +382,18 @@ void TargetsPanel::liveSelected() {
     const Target* t = selected();
     if (!t) return;
     QString error;
-    // An OAuth2 token is asked for by the Live view at each poll (tokenProviderFor), off the
-    // GUI thread; other tokens are resolved here.
-    const QString token = t->usesOAuth2() ? QString() : tokenFor(*t, *secrets_, &error);
+    const QString token = liveToken(*t, &error);
     if (!error.isEmpty()) {
         status_->setText(error);
         return;
     }
     emit liveRequested(*t, token);
+}
+
+QString TargetsPanel::liveToken(const Target& t, QString* error) {
+    // An OAuth2 token is asked for by the Live view at each poll (tokenProviderFor), off the
+    // GUI thread; other tokens are resolved here.
+    return t.usesOAuth2() ? QString() : tokenFor(t, *secrets_, error);
 }
 
 std::function<QString(QString*)> TargetsPanel::tokenProviderFor(const Target& t) {
@@ -418,7 +428,19 @@ QList<const Target*> TargetsPanel::selectedTargets() const {
 
 bool TargetsPanel::startCapture(ProfileKind kind) {
     const QList<const Target*> chosen = selectedTargets();
-    if (chosen.isEmpty() || running_) return false;
+    if (chosen.isEmpty()) return false;
+    return startCaptureFrom(kind, chosen, confirmWarnings_).isEmpty();
+}
+
+QString TargetsPanel::startCaptureOn(ProfileKind kind, const QString& targetId, bool confirm) {
+    for (const Target& t : targets_)
+        if (t.id == targetId) return startCaptureFrom(kind, {&t}, confirm && confirmWarnings_);
+    return tr("the target is no longer in the Capture panel; add it again to capture from it");
+}
+
+QString TargetsPanel::startCaptureFrom(ProfileKind kind, const QList<const Target*>& chosen,
+                                       bool confirm) {
+    if (running_) return tr("another capture is running; try again when it is done");
 
     // Work out every token first: one that cannot be read stops the whole capture.
     QList<CaptureJob> jobs;
@@ -429,7 +451,7 @@ bool TargetsPanel::startCapture(ProfileKind kind) {
         if (!error.isEmpty()) {
             status_->setText(QStringLiteral("%1: %2").arg(t->name, error));
             emit captureFailed(status_->text());
-            return false;
+            return status_->text();
         }
         if (const auto jwt = decodeJwt(token))
             for (const QString& w : captureWarnings(*jwt, QDateTime::currentDateTimeUtc()))
@@ -440,11 +462,11 @@ bool TargetsPanel::startCapture(ProfileKind kind) {
         job.request.gc = kind == ProfileKind::Heap && gc_->isChecked();
         jobs << job;
     }
-    if (!warnings.isEmpty() && confirmWarnings_ &&
+    if (!warnings.isEmpty() && confirm &&
         QMessageBox::warning(this, tr("Capture with this token?"),
                              warnings.join(QStringLiteral("\n")) + tr("\n\nCapture anyway?"),
                              QMessageBox::Yes | QMessageBox::No) != QMessageBox::Yes)
-        return false;
+        return tr("not confirmed");
 
     auto flag = std::make_shared<std::atomic<bool>>(false);
     running_ = flag;
@@ -493,7 +515,7 @@ bool TargetsPanel::startCapture(ProfileKind kind) {
         futures_ << future;
         watcher->setFuture(future);
     }
-    return true;
+    return {};
 }
 
 void TargetsPanel::cancelCapture() {

@@ -44,6 +44,11 @@ public:
     // their merged profile then opens); false when one is running or none is selected. Warnings
     // about the token are asked about unless confirm is off (tests).
     bool startCapture(capture::ProfileKind kind);
+    // Starts a capture from the target with this id alone, whatever is selected (a Live
+    // tab's node). Returns an empty string when it started, else why not (the target was
+    // removed, another capture is running, the token cannot be read). `confirm` off: token
+    // warnings are not asked about (a trigger's capture; nobody may be there to answer).
+    QString startCaptureOn(capture::ProfileKind kind, const QString& targetId, bool confirm);
     void cancelCapture();
     bool capturing() const { return running_ != nullptr; }
     void setConfirmWarnings(bool on) { confirmWarnings_ = on; }
@@ -73,6 +78,10 @@ signals:
     // "Live" on a target: chart its metrics (token resolved; empty when none, or when it
     // comes from OAuth2: tokenProviderFor then gives it).
     void liveRequested(const capture::Target& target, const QString& token);
+    // A target was edited (same id; token resolved as for liveRequested, empty with
+    // `error` set when it cannot be read) or removed.
+    void targetChanged(const capture::Target& target, const QString& token, const QString& error);
+    void targetRemoved(const QString& id);
 
 private:
     void rebuildList();
@@ -84,6 +93,11 @@ private:
     const capture::Target* selected() const;
     void onProgress(const capture::CaptureStatus& status);
     QList<const capture::Target*> selectedTargets() const;
+    // Starts a capture from `chosen`; empty when it started, else why not.
+    QString startCaptureFrom(capture::ProfileKind kind, const QList<const capture::Target*>& chosen,
+                             bool confirm);
+    // The token a Live view sends (empty for OAuth2, which tokenProviderFor gives).
+    QString liveToken(const capture::Target& target, QString* error);
     void onBatchFinished();
     QString mergeCaptures(const QStringList& paths, QString* error);
     void addHistory(const QString& path);

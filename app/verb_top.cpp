@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli_common.h"
+#include "core/csv.h"
 #include "core/errors.h"
 #include "core/text_lines.h"
 #include "core/units.h"
@@ -53,16 +54,6 @@ void printText(const FlatTable& t, size_t shown, const Profile& p,
                       fmt(r.cum).c_str(), percentage(r.cum, t.total).c_str());
         std::cout << buf << t.nodes[r.node].printableName() << "\n";
     }
-}
-
-std::string csvField(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
 }
 
 void printCsv(const FlatTable& t, size_t shown, Granularity g) {

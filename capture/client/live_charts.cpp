@@ -193,12 +193,10 @@ std::vector<MetricPoint> decimateMinMax(const std::vector<MetricPoint>& points, 
     return out;
 }
 
-bool ThresholdTrigger::observe(double time, double shown) {
+bool ThresholdTrigger::due(double time, double shown) const {
     if (std::isnan(shown)) return false;
     const bool beyond = direction == Direction::Above ? shown > threshold : shown < threshold;
-    if (!beyond || time - lastFired < cooldownSeconds) return false;
-    lastFired = time;
-    return true;
+    return beyond && time - lastFired >= cooldownSeconds;
 }
 
 QString ThresholdTrigger::describe(const QString& unit) const {

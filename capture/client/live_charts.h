@@ -66,8 +66,11 @@ struct ThresholdTrigger {
     double lastFired = -std::numeric_limits<double>::infinity();
 
     // True when the value at `time` is beyond the threshold and the last capture this
-    // trigger asked for is at least a cooldown ago (it is then counted as fired).
-    bool observe(double time, double shown);
+    // trigger started is at least a cooldown ago.
+    bool due(double time, double shown) const;
+    // A capture started at `time`: the next one is due a cooldown later. (Not called when
+    // the capture could not start, e.g. another one was running: the trigger stays due.)
+    void fired(double time) { lastFired = time; }
     // "above 1.5 cores", for the status line.
     QString describe(const QString& unit) const;
 };

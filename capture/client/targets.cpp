@@ -2,6 +2,8 @@
 
 #include <QUuid>
 
+#include "pprof_index.h"
+
 namespace embers::capture {
 
 QString Target::displayUrl() const {
@@ -12,6 +14,30 @@ QString Target::displayUrl() const {
 
 QString newTargetId() {
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+QList<QUrl> liveSourceUrls(const Target& t) {
+    const PprofUrl split = splitPprofUrl(t.baseUrl.toString());
+    const QUrl root = split.ok() ? split.base : t.baseUrl.adjusted(QUrl::RemovePath);
+    QStringList dirs;  // without a trailing "/"; "" is the root
+    QString prefix = t.prefix;
+    while (prefix.endsWith(u'/')) prefix.chop(1);
+    for (const QString& tail : {QStringLiteral("/debug/pprof"), QStringLiteral("/pprof")})
+        if (prefix.endsWith(tail)) {
+            dirs << prefix.chopped(tail.size());
+            break;
+        }
+    if (split.ok()) dirs << split.basePath;
+    dirs << QString();
+    dirs.removeDuplicates();
+    QList<QUrl> out;
+    for (const QString& leaf : {QStringLiteral("/metrics"), QStringLiteral("/debug/vars")})
+        for (const QString& dir : dirs) {
+            QUrl u = root;
+            u.setPath(dir + leaf);
+            if (!out.contains(u)) out << u;
+        }
+    return out;
 }
 
 namespace {

@@ -39,6 +39,12 @@ struct Target {
 
 QString newTargetId();
 
+// Where the node's live metrics may be, in the order to try: Prometheus text at /metrics
+// and Go's expvar at /debug/vars, beside the pprof prefix first ("/ctx/debug/pprof" ->
+// "/ctx/metrics", "/ctx/debug/vars"), then under the path typed with the base URL, then at
+// the root.
+QList<QUrl> liveSourceUrls(const Target& target);
+
 // Load and save the list (group "targets"). Local-demo targets are skipped on save.
 QList<Target> loadTargets(QSettings& settings);
 void saveTargets(QSettings& settings, const QList<Target>& targets);

@@ -7,13 +7,17 @@
 #include <QDateTime>
 #include <QFile>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTimer>
+#include <QToolButton>
 #include <QtTest>
 
+#include "client/metrics_parse.h"
 #include "client/targets.h"
 #include "live_view.h"
 #include "local_demo.h"
@@ -57,6 +61,89 @@ private slots:
         delete statuses_;
         delete view_;
         if (demo_) demo_->stop();
+    }
+
+    // Recorded answers fed in at known times (no network): a metric added later starts at
+    // the time of the answer it was read from, so its first rate is right; the trigger
+    // counts a capture only when one started; its threshold stays on the value axis; CSV
+    // headers of labelled metrics are quoted.
+    void recordedAnswers() {
+        const auto answer = [](double time, double requests, double heap) {
+            capture::MetricsPoll p;
+            p.ok = p.answered = true;
+            p.time = time;
+            p.snapshot = capture::parsePrometheusText(
+                QStringLiteral("# TYPE http_requests_total counter\n"
+                               "http_requests_total{code=\"200\",method=\"get\"} %1\n"
+                               "# TYPE go_memstats_heap_inuse_bytes gauge\n"
+                               "go_memstats_heap_inuse_bytes %2\n")
+                    .arg(requests)
+                    .arg(heap)
+                    .toUtf8());
+            return p;
+        };
+        const QString requests = QStringLiteral("http_requests_total{code=\"200\",method=\"get\"}");
+        const QString heap = QStringLiteral("go_memstats_heap_inuse_bytes");
+        app::LiveView view;
+        view.resize(900, 700);
+        view.ingest(answer(1000, 50, 8 << 20));
+        QVERIFY(view.addMetric(requests));
+        QCOMPARE(view.series(requests).size(), 1);
+        QCOMPARE(view.series(requests).at(0).time, 1000.0);
+        view.ingest(answer(1002, 70, 8 << 20));
+        QVERIFY(view.lastShown(requests).has_value());
+        QCOMPARE(*view.lastShown(requests), 10.0);  // (70 - 50) / 2 s
+
+        // A trigger on the heap above 16 MiB whose first capture cannot start.
+        QString refusal = QStringLiteral("another capture is running");
+        QStringList asked;
+        view.setCaptureHandler([&](const QString& kind, bool automatic) {
+            asked << kind + (automatic ? QStringLiteral(" (automatic)") : QString());
+            return refusal;
+        });
+        capture::ThresholdTrigger above;
+        above.threshold = 16;
+        above.cooldownSeconds = 60;
+        QVERIFY(view.armTrigger(heap, above, QStringLiteral("cpu")));
+        // Below the threshold, the threshold is still on the heap chart's value axis.
+        view.ingest(answer(1003, 70, 4 << 20));
+        bool thresholdShown = false;
+        for (QCPAxisRect* rect : view.findChild<QCustomPlot*>()->axisRects())
+            thresholdShown |= rect->axis(QCPAxis::atLeft)->range().contains(16.0);
+        QVERIFY(thresholdShown);
+        QVERIFY(asked.isEmpty());
+        view.ingest(answer(1004, 70, 32 << 20));
+        QCOMPARE(asked, QStringList{QStringLiteral("cpu (automatic)")});
+        QCOMPARE(view.triggerCount(), 0);  // not counted: nothing started
+        QVERIFY(view.statusText().contains(QStringLiteral("no capture started")));
+        QVERIFY(view.statusText().contains(refusal));
+        refusal.clear();
+        view.ingest(answer(1005, 70, 32 << 20));  // still due: it fires now
+        QCOMPARE(view.triggerCount(), 1);
+        QCOMPARE(asked.size(), 2);
+        view.ingest(answer(1006, 70, 32 << 20));  // then waits for the cooldown
+        QCOMPARE(view.triggerCount(), 1);
+        // Re-armed with a new threshold: the cooldown goes on.
+        above.threshold = 20;
+        QVERIFY(view.armTrigger(heap, above, QStringLiteral("cpu")));
+        view.ingest(answer(1007, 70, 32 << 20));
+        QCOMPARE(view.triggerCount(), 1);
+        view.ingest(answer(1066, 70, 32 << 20));
+        QCOMPARE(view.triggerCount(), 2);
+
+        // The button asks the handler too, as a capture someone is there to confirm.
+        for (QPushButton* b : view.findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Capture heap")) b->click();
+        QCOMPARE(asked.back(), QStringLiteral("heap"));
+
+        const QString csv = dir_.filePath(QStringLiteral("labelled.csv"));
+        QVERIFY(view.exportCsv(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QByteArray header = f.readLine().trimmed();
+        QVERIFY2(
+            header.endsWith(",\"rate(http_requests_total{code=\"\"200\"\",method=\"\"get\"\"})\""),
+            header.constData());
     }
 
     void pollsTheDemo() {
@@ -253,17 +340,30 @@ private slots:
         app::MainWindow w;
         w.show();
         w.targetsPanel()->setConfirmWarnings(false);
-        w.targetsPanel()->addTarget(target_, token_);
-        w.targetsPanel()->selectTarget(target_.id);
+        capture::Target node = target_;  // the demo, as a target one can edit and remove
+        node.id = capture::newTargetId();
+        node.localDemo = false;
+        w.targetsPanel()->addTarget(node, token_);
+        capture::Target other = node;  // the same node under another name
+        other.id = capture::newTargetId();
+        other.name = QStringLiteral("other");
+        w.targetsPanel()->addTarget(other, token_);
+        w.targetsPanel()->selectTarget(node.id);
         w.targetsPanel()->liveSelected();
         auto* live = qobject_cast<app::LiveView*>(w.tabs()->currentWidget());
         QVERIFY(live);
         QVERIFY(w.windowTitle().startsWith(QStringLiteral("Live — ")));
         live->setInterval(200);
         QVERIFY(QTest::qWaitFor([&] { return live->pointCount(kRss) >= 2; }, 15000));
+        // Captured from this tab's target alone, whatever the panel has selected.
+        w.targetsPanel()->selectTargets({other.id, node.id});
         QSignalSpy captured(w.targetsPanel(), &app::TargetsPanel::captured);
-        emit live->captureRequested(QStringLiteral("heap"));
+        QSignalSpy saved(w.targetsPanel(), &app::TargetsPanel::captureSaved);
+        QVERIFY(live->requestCapture(QStringLiteral("heap")));
+        QVERIFY(!live->requestCapture(QStringLiteral("cpu")));  // one capture at a time
         QVERIFY(QTest::qWaitFor([&] { return !captured.isEmpty(); }, 30000));
+        QCOMPARE(saved.size(), 1);
+        QCOMPARE(saved.front().front().toString(), node.id);
         QCOMPARE(live->markerCount(), 1);
         const int tabs = w.tabs()->count();
         QVERIFY(tabs >= 2);  // the capture opened beside the Live tab
@@ -277,6 +377,35 @@ private slots:
         emit live->captureOpenRequested(captured.front().front().toString());
         QCOMPARE(w.tabs()->count(), tabs + 2);
 
+        // The target edited (same address, new name): the points stay, polling goes on.
+        const int points = live->pointCount(kRss);
+        capture::Target renamed = node;
+        renamed.name = QStringLiteral("renamed");
+        w.targetsPanel()->addTarget(renamed, token_);
+        QCOMPARE(w.tabs()->tabText(w.tabs()->indexOf(live)), QStringLiteral("Live — renamed"));
+        QVERIFY(live->pointCount(kRss) >= points);
+        QVERIFY(QTest::qWaitFor([&] { return live->pointCount(kRss) > points + 1; }, 10000));
+        // Removed (Remove, then Yes): polling stops, and a capture from the tab says why
+        // it cannot start rather than taking one from another target.
+        QVERIFY(QTest::qWaitFor([&] { return !w.targetsPanel()->capturing(); }, 30000));
+        w.targetsPanel()->selectTarget(node.id);
+        QTimer yes;
+        connect(&yes, &QTimer::timeout, [] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()))
+                box->button(QMessageBox::Yes)->click();
+        });
+        yes.start(50);
+        for (QToolButton* b : w.targetsPanel()->findChildren<QToolButton*>())
+            if (b->text() == QStringLiteral("Remove")) b->click();
+        yes.stop();
+        QVERIFY(!live->polling());
+        QVERIFY(live->statusText().contains(QStringLiteral("removed")));
+        w.targetsPanel()->selectTarget(other.id);
+        QVERIFY(!live->requestCapture(QStringLiteral("heap")));
+        QVERIFY(!w.targetsPanel()->capturing());
+        QVERIFY2(live->statusText().contains(QStringLiteral("no longer in the Capture panel")),
+                 qPrintable(live->statusText()));
+
         // A wrong path first: the view moves on to the fallback and charts from there.
         app::LiveView fallback;
         QString base = target_.baseUrl.toString();
@@ -287,6 +416,35 @@ private slots:
         fallback.start();
         QVERIFY(QTest::qWaitFor([&] { return !fallback.metricNames().isEmpty(); }, 15000));
         QCOMPARE(fallback.source().path(), QStringLiteral("/debug/vars"));
+
+        // A wrong token is not a wrong place: the view stays on /metrics and says so.
+        app::LiveView refused;
+        refused.setSource(QUrl(base + QStringLiteral("/metrics")), QStringLiteral("not-the-token"),
+                          {}, false);
+        refused.setFallbackSources({QUrl(base + QStringLiteral("/debug/vars"))});
+        refused.setInterval(200);
+        refused.start();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return refused.statusText().contains(QStringLiteral("401")); }, 15000));
+        QTest::qWait(600);
+        QCOMPARE(refused.source().path(), QStringLiteral("/metrics"));
+        QVERIFY(!refused.statusText().contains(QStringLiteral("not-the-token")));
+
+        // Nowhere: every place is tried, round and round, and the status names them.
+        app::LiveView nowhere;
+        nowhere.setSource(QUrl(base + QStringLiteral("/nope-1")), token_, {}, false);
+        nowhere.setFallbackSources({QUrl(base + QStringLiteral("/nope-2"))});
+        nowhere.setInterval(200);
+        nowhere.start();
+        QVERIFY2(
+            QTest::qWaitFor(
+                [&] {
+                    return nowhere.statusText().contains(QStringLiteral("tried /nope-1, /nope-2"));
+                },
+                15000),
+            qPrintable(nowhere.statusText()));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return nowhere.source().path() == QStringLiteral("/nope-1"); }, 5000));
     }
 
     void nodeGoesAway() {

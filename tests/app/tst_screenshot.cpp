@@ -147,7 +147,7 @@ private slots:
             20000));
         // A heap capture from the chart: it opens, and the Live tab gets its marker.
         const int before = int(captured.size());
-        emit live->captureRequested(QStringLiteral("heap"));
+        QVERIFY(live->requestCapture(QStringLiteral("heap")));
         QVERIFY(QTest::qWaitFor([&] { return captured.size() > before; }, 30000));
         QCOMPARE(live->markerCount(), 1);
         w.tabs()->setCurrentWidget(live);

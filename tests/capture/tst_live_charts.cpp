@@ -13,6 +13,7 @@
 
 #include "client/live_charts.h"
 #include "client/metrics_parse.h"
+#include "client/targets.h"
 
 using namespace embers::capture;
 
@@ -211,22 +212,60 @@ private slots:
         ThresholdTrigger t;
         t.threshold = 1.5;
         t.cooldownSeconds = 60;
-        QVERIFY(!t.observe(0, 1.0));
-        QVERIFY(!t.observe(1, 1.5));  // at the threshold is not above it
-        QVERIFY(!t.observe(2, kNan));
-        QVERIFY(t.observe(3, 1.6));
-        QVERIFY(!t.observe(4, 2.0));
-        QVERIFY(!t.observe(62, 2.0));  // 59 s later
-        QVERIFY(t.observe(63, 2.0));   // a cooldown later, still above
-        QCOMPARE(t.lastFired, 63.0);
+        // What a caller does: fire when due, and count it only when the capture started.
+        const auto observe = [](ThresholdTrigger& trigger, double time, double value,
+                                bool started = true) {
+            if (!trigger.due(time, value)) return false;
+            if (started) trigger.fired(time);
+            return started;
+        };
+        QVERIFY(!observe(t, 0, 1.0));
+        QVERIFY(!observe(t, 1, 1.5));  // at the threshold is not above it
+        QVERIFY(!observe(t, 2, kNan));
+        QVERIFY(!observe(t, 3, 1.6, false));  // due, but the capture could not start
+        QVERIFY(t.due(3.5, 1.6));             // so it is still due at the next poll
+        QVERIFY(observe(t, 4, 1.6));
+        QVERIFY(!observe(t, 5, 2.0));
+        QVERIFY(!observe(t, 63, 2.0));  // 59 s later
+        QVERIFY(observe(t, 64, 2.0));   // a cooldown later, still above
+        QCOMPARE(t.lastFired, 64.0);
 
         ThresholdTrigger below;
         below.direction = ThresholdTrigger::Direction::Below;
         below.threshold = 10;
-        QVERIFY(!below.observe(0, 10));
-        QVERIFY(below.observe(1, 9));
+        QVERIFY(!observe(below, 0, 10));
+        QVERIFY(observe(below, 1, 9));
         QCOMPARE(below.describe(QStringLiteral("MiB")), QStringLiteral("below 10 MiB"));
         QCOMPARE(t.describe(QStringLiteral("cores")), QStringLiteral("above 1.5 cores"));
+    }
+
+    // The Live view looks for metrics beside the pprof prefix (context paths and the
+    // "/__/debug/pprof" of admin routes), then under the typed path, then at the root.
+    void liveSourcesFollowThePrefix() {
+        const auto paths = [](const Target& t) {
+            QStringList out;  // the paths, on the node typed (anything else shows whole)
+            for (const QUrl& u : liveSourceUrls(t))
+                out << (u.scheme() == QLatin1String("https") && u.host() == QLatin1String("node") &&
+                                u.port() == 8443
+                            ? u.path()
+                            : u.toString());
+            return out;
+        };
+        Target t;
+        t.baseUrl = QUrl(QStringLiteral("https://node:8443"));
+        QCOMPARE(paths(t), (QStringList{"/metrics", "/debug/vars"}));
+        t.prefix = QStringLiteral("/debug/pprof/");
+        QCOMPARE(paths(t), (QStringList{"/metrics", "/debug/vars"}));
+        t.prefix = QStringLiteral("/__/debug/pprof");
+        QCOMPARE(paths(t),
+                 (QStringList{"/__/metrics", "/metrics", "/__/debug/vars", "/debug/vars"}));
+        t.baseUrl = QUrl(QStringLiteral("https://node:8443/svc"));
+        t.prefix = QStringLiteral("/svc/debug/pprof");
+        QCOMPARE(paths(t),
+                 (QStringList{"/svc/metrics", "/metrics", "/svc/debug/vars", "/debug/vars"}));
+        t.prefix.clear();  // not found yet: the typed path still counts
+        QCOMPARE(paths(t),
+                 (QStringList{"/svc/metrics", "/metrics", "/svc/debug/vars", "/debug/vars"}));
     }
 };
 

@@ -16,6 +16,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "core/csv.h"
 #include "profile_session.h"
 #include "top_table_model.h"
 
@@ -23,11 +24,8 @@ namespace embers::widgets {
 
 namespace {
 
-QByteArray csvField(const QString& s) {
-    QByteArray b = s.toUtf8();
-    if (!b.contains(',') && !b.contains('"') && !b.contains('\n') && !b.contains('\r')) return b;
-    b.replace("\"", "\"\"");
-    return '"' + b + '"';
+QByteArray csvField(const std::string& s) {
+    return QByteArray::fromStdString(core::csvField(s));
 }
 
 QByteArray csvPercent(double v) {
@@ -295,8 +293,7 @@ bool TopTableView::exportCsv(const QString& path, QString* error) const {
             // `embers top --format csv` writes it.
             const std::string name =
                 g == core::Granularity::Files || n.name.empty() ? n.printableName() : n.name;
-            out += csvField(QString::fromStdString(name)) + ',' +
-                   csvField(QString::fromStdString(n.file)) + ',' + QByteArray::number(n.line) +
+            out += csvField(name) + ',' + csvField(n.file) + ',' + QByteArray::number(n.line) +
                    ',' + QByteArray::number(qlonglong(row.flat)) + ',' +
                    csvPercent(ValueFormatter::ratio(row.flat, total)) + ',' +
                    csvPercent(ValueFormatter::ratio(sum, total)) + ',' +

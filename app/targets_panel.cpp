@@ -397,8 +397,14 @@ QString TargetsPanel::liveToken(const Target& t, QString* error) {
 }
 
 std::function<QString(QString*)> TargetsPanel::tokenProviderFor(const Target& t) {
-    if (!t.usesOAuth2()) return {};
-    return jobFor(t, QString()).tokenProvider;  // the target's OAuth2 session
+    if (t.usesOAuth2()) return jobFor(t, QString()).tokenProvider;  // the target's session
+    if (t.tokenKind == TokenRef::Literal) return {};
+    // A file or variable is read again at every poll: a token file that is replaced on
+    // disk (a Kubernetes projected service-account token) is picked up as it changes.
+    TokenRef ref;
+    ref.kind = t.tokenKind;
+    ref.value = t.tokenSource;
+    return [ref](QString* error) { return resolveToken(ref, error); };
 }
 
 void TargetsPanel::setSeconds(int seconds) {

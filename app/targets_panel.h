@@ -62,8 +62,9 @@ public:
     void checkSelected();
     // Asks for the selected target's live charts (liveRequested).
     void liveSelected();
-    // For a target whose token comes from an OAuth2 endpoint: a provider of its current
-    // token (renewed when it expires), callable from any thread; empty for other targets.
+    // A provider of the target's current token, callable from any thread: an OAuth2
+    // target's (renewed when it expires), or a token file or variable read again at each
+    // call; empty for a literal token.
     std::function<QString(QString* error)> tokenProviderFor(const capture::Target& target);
 
 signals:

@@ -447,6 +447,43 @@ private slots:
             [&] { return nowhere.source().path() == QStringLiteral("/nope-1"); }, 5000));
     }
 
+    // A target whose token is in a file: the file is read at every poll, so a token
+    // replaced on disk (rotated) is used from the next poll on; a wrong one is reported
+    // (without showing it) and the charts resume when the file is right again.
+    void tokenFileReadAtEveryPoll() {
+        QStandardPaths::setTestModeEnabled(true);
+        const QString path = dir_.filePath(QStringLiteral("token"));
+        const auto writeToken = [&](const QString& token) {
+            QFile f(path);
+            return f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+                   f.write(token.toUtf8()) == token.toUtf8().size();
+        };
+        QVERIFY(writeToken(token_));
+        app::MainWindow w;
+        capture::Target node = target_;
+        node.id = capture::newTargetId();
+        node.localDemo = false;
+        node.tokenKind = capture::TokenRef::File;
+        node.tokenSource = path;
+        w.targetsPanel()->addTarget(node, QString());
+        w.targetsPanel()->selectTarget(node.id);
+        w.targetsPanel()->liveSelected();
+        auto* live = qobject_cast<app::LiveView*>(w.tabs()->currentWidget());
+        QVERIFY(live);
+        live->setInterval(200);
+        QVERIFY(QTest::qWaitFor([&] { return live->pointCount(kRss) >= 2; }, 15000));
+        const QString rotated = QStringLiteral("rotated-but-wrong-token");
+        QVERIFY(writeToken(rotated));
+        QVERIFY2(QTest::qWaitFor([&] { return live->statusText().contains(QStringLiteral("401")); },
+                                 10000),
+                 qPrintable(live->statusText()));
+        QVERIFY(!live->statusText().contains(rotated));
+        QVERIFY(writeToken(token_));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return live->statusText().startsWith(QStringLiteral("Watching")); }, 10000));
+        QVERIFY(!live->series(kRss).last().isGap());
+    }
+
     void nodeGoesAway() {
         QVERIFY(view_);
         demo_->stop();

@@ -254,6 +254,8 @@ void LiveView::showStatus() {
                 .arg(trigger_->trigger.cooldownSeconds / 60.0);
         if (!trigger_->note.isEmpty()) text += QStringLiteral("; ") + trigger_->note;
     }
+    if (QDateTime::currentMSecsSinceEpoch() < noticeUntilMs_)
+        text += QStringLiteral(" · ") + notice_;
     const QString safe = redact(text, token_);
     if (safe == status_) return;
     status_ = safe;
@@ -475,7 +477,11 @@ bool LiveView::requestCapture(const QString& kind, bool automatic) {
     if (!captureHandler_) return true;
     captureError_ = captureHandler_(kind, automatic);
     if (captureError_.isEmpty()) return true;
-    if (!automatic) setStatus(tr("No capture: %1").arg(captureError_));
+    if (!automatic) {  // said for a few polls, not only until the next one
+        notice_ = tr("No capture: %1").arg(captureError_);
+        noticeUntilMs_ = QDateTime::currentMSecsSinceEpoch() + 8000;
+        showStatus();
+    }
     return false;
 }
 

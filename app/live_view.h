@@ -205,6 +205,8 @@ private:
     std::function<QString(QString* error)> tokenProvider_;
     std::function<QString(const QString&, bool)> captureHandler_;
     QString captureError_;  // why the last capture asked for did not start
+    QString notice_;        // shown beside the status until noticeUntilMs_
+    qint64 noticeUntilMs_ = 0;
     bool insecure_ = false;
     QString settingsKey_;
     int intervalMs_ = 1000;

@@ -135,6 +135,13 @@ private slots:
         for (QPushButton* b : view.findChildren<QPushButton*>())
             if (b->text() == QStringLiteral("Capture heap")) b->click();
         QCOMPARE(asked.back(), QStringLiteral("heap"));
+        // When it cannot start, the status says why, and still does after the next answer.
+        refusal = QStringLiteral("another capture is running");
+        for (QPushButton* b : view.findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Capture CPU")) b->click();
+        QVERIFY(view.statusText().contains(QStringLiteral("No capture: ") + refusal));
+        view.ingest(answer(1067, 70, 4 << 20));
+        QVERIFY(view.statusText().contains(QStringLiteral("No capture: ") + refusal));
 
         const QString csv = dir_.filePath(QStringLiteral("labelled.csv"));
         QVERIFY(view.exportCsv(csv));

@@ -4,11 +4,13 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -104,6 +106,29 @@ private slots:
         for (int i = 0; i < views->count(); ++i) {
             views->setCurrentIndex(i);
             QVERIFY(views->currentWidget()->isVisible());
+        }
+    }
+
+    // Ctrl+F from anywhere in the window, the flame graph itself included, goes to the
+    // flame graph's search box (one binding: two would make Qt ignore the key).
+    void ctrlFFocusesTheSearch() {
+        app::MainWindow w;
+        w.show();
+        w.openFiles({sample("cpu.pb.gz")});
+        auto* tab = qobject_cast<app::ProfileTab*>(profileTabs(w)->widget(0));
+        QVERIFY(waitForAnalysis(tab));
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QLineEdit* search = nullptr;
+        for (QLineEdit* e : tab->flameView()->findChildren<QLineEdit*>())
+            if (e->placeholderText().contains(QStringLiteral("Ctrl+F"))) search = e;
+        QVERIFY(search);
+        for (QWidget* from : {static_cast<QWidget*>(tab->flameView()->graph()),
+                              static_cast<QWidget*>(tab->findChild<QTableView*>())}) {
+            from->setFocus();
+            QVERIFY(from->hasFocus());
+            QTest::keyClick(from, Qt::Key_F, Qt::ControlModifier);
+            QVERIFY2(search->hasFocus(), from->metaObject()->className());
         }
     }
 

@@ -348,6 +348,18 @@ private slots:
             QVERIFY(QString(e.what()).startsWith("/nonexistent/dir/cpu.pb.gz: "));
         }
     }
+
+    // A folder given for a file: said so, not "out of memory" (its size reads as huge).
+    void folderIsNotAProfile() {
+        QTemporaryDir dir;
+        try {
+            readProfileFile(dir.path().toStdString());
+            QFAIL("no error");
+        } catch (const FormatError& e) {
+            QCOMPARE(QString(e.what()),
+                     dir.path() + ": is a folder, not a profile; choose a .pb.gz file in it");
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDecode)

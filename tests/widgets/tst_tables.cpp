@@ -300,10 +300,21 @@ void TstTables::selectionFollowsSession() {
     QCOMPARE(session.selectedFunction(), QStringLiteral("main.work"));
     QCOMPARE(selected.count(), 1);
 
+    // A click on a row does the same (Qt makes it current before it selects it).
+    view.resize(800, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const int main = rowOf(*view.proxyModel(), "main.main", TopTableModel::Name);
+    const QRect cell = table->visualRect(view.proxyModel()->index(main, TopTableModel::Name));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(session.selectedFunction(), QStringLiteral("main.main"));
+    QCOMPARE(selected.count(), 2);
+    session.selectFunction(QStringLiteral("main.work"));
+
     // A selection made elsewhere selects the row here, without echoing back.
     table->sortByColumn(TopTableModel::Cum, Qt::DescendingOrder);
     session.selectFunction(QStringLiteral("main.cold"));
-    QCOMPARE(selected.count(), 2);
+    QCOMPARE(selected.count(), 4);
     QCOMPARE(view.currentFunction(), QStringLiteral("main.cold"));
     QCOMPARE(table->currentIndex().row(), 3);
     QVERIFY(table->selectionModel()->isRowSelected(3, {}));

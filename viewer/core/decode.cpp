@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -141,6 +142,9 @@ ProfilePtr decodeOwnedProfile(std::string&& bytes, const DecodeOptions& options)
 }
 
 std::string readFileBytes(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw FormatError(path + ": is a folder, not a profile; choose a .pb.gz file in it");
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw FormatError(path + ": cannot open the file (" + std::strerror(errno) +

@@ -1,12 +1,15 @@
 #include "flame_graph_view.h"
 
+#include <QFontMetrics>
+#include <QResizeEvent>
+#include <algorithm>
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QShortcut>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -44,6 +47,7 @@ FlameGraphView::FlameGraphView(ProfileSession* session, QWidget* parent)
     search_->setPlaceholderText(tr("Search functions (regex, Ctrl+F)"));
     search_->setClearButtonEnabled(true);
     search_->setMaximumWidth(320);
+    search_->setMinimumWidth(180);
     matches_ = new QLabel;
     matches_->setMinimumWidth(150);
 
@@ -60,9 +64,6 @@ FlameGraphView::FlameGraphView(ProfileSession* session, QWidget* parent)
     layout->addLayout(bar);
     layout->addWidget(scroll_, 1);
 
-    auto* find = new QShortcut(QKeySequence::Find, this);
-    find->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(find, &QShortcut::activated, this, &FlameGraphView::focusSearch);
     connect(back_, &QToolButton::clicked, graph_, [this] { graph_->back(); });
     connect(orientation_, &QToolButton::toggled, this, [this](bool on) {
         graph_->setFlameOrientation(on);
@@ -107,15 +108,47 @@ void FlameGraphView::onAnalysisReady() {
 
 void FlameGraphView::updateBreadcrumb() {
     const QStringList names = graph_->breadcrumb();
-    QStringList parts;
-    for (int i = 0; i < names.size(); ++i) {
-        const QString name = names[i].toHtmlEscaped();
-        const int up = int(names.size()) - 1 - i;
-        parts << (up == 0 ? QStringLiteral("<b>%1</b>").arg(name)
-                          : QStringLiteral("<a href=\"%1\">%2</a>").arg(up).arg(name));
-    }
-    breadcrumb_->setText(parts.join(QStringLiteral(" › ")));
     back_->setEnabled(names.size() > 1);
+    if (names.isEmpty()) {
+        breadcrumb_->clear();
+        return;
+    }
+    // As many of the innermost names as fit, the zoomed frame always: a deep zoom shows
+    // "… › parent › frame" rather than a root cut off at the right edge.
+    const QFontMetrics plain(breadcrumb_->font());
+    QFont boldFont = breadcrumb_->font();
+    boldFont.setBold(true);
+    const QFontMetrics bold(boldFont);
+    const QString sep = QStringLiteral(" › ");
+    const int room = std::max(60, breadcrumb_->contentsRect().width() - 4);
+    const int ellipsis = plain.horizontalAdvance(QStringLiteral("…") + sep);
+    qsizetype first = names.size() - 1;
+    int used = bold.horizontalAdvance(names[first]);
+    while (first > 0) {
+        const int more = plain.horizontalAdvance(names[first - 1] + sep);
+        if (used + more + (first - 1 > 0 ? ellipsis : 0) > room) break;
+        used += more;
+        --first;
+    }
+    QStringList parts;
+    if (first > 0) parts << QStringLiteral("<a href=\"%1\">…</a>").arg(names.size() - first);
+    for (qsizetype i = first; i < names.size(); ++i) {
+        const qsizetype up = names.size() - 1 - i;
+        if (up == 0) {
+            const QString shown =
+                bold.elidedText(names[i], Qt::ElideLeft, room - (first > 0 ? ellipsis : 0));
+            parts << QStringLiteral("<b>%1</b>").arg(shown.toHtmlEscaped());
+        } else {
+            parts << QStringLiteral("<a href=\"%1\">%2</a>").arg(up).arg(names[i].toHtmlEscaped());
+        }
+    }
+    breadcrumb_->setText(parts.join(sep));
+    breadcrumb_->setToolTip(names.join(sep));
+}
+
+void FlameGraphView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (back_) updateBreadcrumb();  // not while the constructor lays out
 }
 
 QString FlameGraphView::exportTo(const QString& path, int width) const {

@@ -27,18 +27,21 @@ public:
 public slots:
     void focusSearch();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void onAnalysisReady();
     void updateBreadcrumb();
 
     ProfileSession* session_;
-    FlameGraphWidget* graph_;
-    QScrollArea* scroll_;
-    QLabel* breadcrumb_;
-    QToolButton* back_;
-    QToolButton* orientation_;
-    QLineEdit* search_;
-    QLabel* matches_;
+    FlameGraphWidget* graph_ = nullptr;
+    QScrollArea* scroll_ = nullptr;
+    QLabel* breadcrumb_ = nullptr;
+    QToolButton* back_ = nullptr;
+    QToolButton* orientation_ = nullptr;
+    QLineEdit* search_ = nullptr;
+    QLabel* matches_ = nullptr;
 };
 
 }  // namespace embers::widgets

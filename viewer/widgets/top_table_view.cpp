@@ -89,7 +89,11 @@ TopTableView::TopTableView(ProfileSession* session, QWidget* parent)
     connect(regex_, &QCheckBox::toggled, this, &TopTableView::applyFilter);
     connect(granularity_, &QComboBox::currentIndexChanged, this,
             &TopTableView::onGranularityChosen);
+    // Both: the keyboard moves the current row of a selected row, a mouse press makes a row
+    // current before it selects it.
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &TopTableView::onCurrentRowChanged);
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TopTableView::onCurrentRowChanged);
     connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         const QString name = index.data(FunctionNameRole).toString();

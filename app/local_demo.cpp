@@ -71,7 +71,9 @@ void LocalDemo::start() {
     process_.setProcessEnvironment(env);
     announced_ = false;
     output_.clear();
-    process_.start(program, {});
+    // A tenth of a core: enough for a CPU profile to show demo::burnCpu, and an app that
+    // only shows files is not a heater.
+    process_.start(program, {QStringLiteral("--cpu-percent"), QStringLiteral("10")});
 }
 
 void LocalDemo::stop() {

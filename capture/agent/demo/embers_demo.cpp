@@ -1,13 +1,14 @@
 // embers-demo: a program with recognizable workloads for trying the agent.
 //
 //   embers-demo [--port N] [--token T] [--bind ADDR] [--tls-cert PEM --tls-key PEM]
-//               [--parked N] [--leak-mb M] [--blocked-thread]
+//               [--parked N] [--leak-mb M] [--cpu-percent P] [--blocked-thread]
 //
 // Defaults come from the environment as for any agent (EMBERS_AGENT_PORT, EMBERS_AGENT_TOKEN,
 // EMBERS_AGENT_BIND, EMBERS_AGENT_PREFIX); a token given there stays out of `ps`. With
 // EMBERS_DEMO_EXIT_WITH_PARENT set, it exits when the process that started it does.
 //
-// Threads: demo::burnCpu (CPU-bound), demo::allocateLeaky (keeps M MiB live,
+// Threads: demo::burnCpu (CPU-bound: a whole core, or P % of one; the desktop app's local
+// demo asks for a little, so that an idle app stays idle), demo::allocateLeaky (keeps M MiB live,
 // allocated in 64 KiB blocks at start), demo::churnAllocations (allocates and
 // frees), N threads parked in demo::parkedWorker (named "demo-parked"), and
 // two threads contending on an embers::Mutex in demo::contend. Prints
@@ -19,6 +20,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -51,9 +53,21 @@ __attribute__((noinline)) uint64_t burnCpu(uint64_t iterations) {
     return x;
 }
 
-void cpuThread() {
+// Burns `percent` of one core: all of it at 100, else that share of every 100 ms.
+void cpuThread(int percent) {
     pthread_setname_np(pthread_self(), "demo-cpu");
-    while (!g_stop) g_sink += burnCpu(2000000);
+    if (percent >= 100) {
+        while (!g_stop) g_sink += burnCpu(2000000);
+        return;
+    }
+    using Clock = std::chrono::steady_clock;
+    const auto period = std::chrono::milliseconds(100);
+    const auto busy = period * percent / 100;
+    while (!g_stop) {
+        const auto start = Clock::now();
+        while (Clock::now() - start < busy) g_sink += burnCpu(100000);
+        std::this_thread::sleep_until(start + period);
+    }
 }
 
 __attribute__((noinline)) void allocateLeaky(size_t mebibytes) {
@@ -127,6 +141,7 @@ int main(int argc, char** argv) {
     int parked = 4;
     bool blockedThread = false;
     size_t leakMb = 32;
+    int cpuPercent = 100;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
@@ -144,12 +159,14 @@ int main(int argc, char** argv) {
             blockedThread = true;
         } else if (a == "--parked" && next) {
             parked = std::atoi(argv[++i]);
+        } else if (a == "--cpu-percent" && next) {
+            cpuPercent = std::max(0, std::min(100, std::atoi(argv[++i])));
         } else if (a == "--leak-mb" && next) {
             leakMb = static_cast<size_t>(std::atoll(argv[++i]));
         } else if (a == "--help" || a == "-h") {
             std::printf(
                 "usage: embers-demo [--port N] [--token T] [--bind ADDR] [--tls-cert PEM --tls-key "
-                "PEM] [--parked N] [--leak-mb M] [--blocked-thread]\n");
+                "PEM] [--parked N] [--leak-mb M] [--cpu-percent P] [--blocked-thread]\n");
             return 0;
         } else {
             std::fprintf(stderr, "embers-demo: unknown argument %s; see --help\n", a.c_str());
@@ -176,7 +193,7 @@ int main(int argc, char** argv) {
     }
     demo::allocateLeaky(leakMb);
     std::vector<std::thread> threads;
-    threads.emplace_back(demo::cpuThread);
+    threads.emplace_back(demo::cpuThread, cpuPercent);
     threads.emplace_back(demo::churnThread);
     for (int i = 0; i < parked; ++i) threads.emplace_back(demo::parkedWorker);
     threads.emplace_back(demo::contend);

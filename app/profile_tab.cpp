@@ -36,7 +36,7 @@ QLineEdit* filterEdit(const QString& placeholder, const QString& tip) {
     e->setPlaceholderText(placeholder);
     e->setToolTip(tip);
     e->setClearButtonEnabled(true);
-    e->setMinimumWidth(90);
+    e->setMinimumWidth(50);
     return e;
 }
 
@@ -55,12 +55,12 @@ ProfileTab::ProfileTab(QWidget* parent) : QWidget(parent), session_(new ProfileS
     views_->addTab(new widgets::InfoView(session_), tr("Info"));
     auto* table = new widgets::TopTableView(session_);
     table_ = table;
-    table->filterEdit()->setMinimumWidth(140);
+    table->filterEdit()->setMinimumWidth(100);
     connect(table, &widgets::TopTableView::openSource, this, [this, source](const QString& name) {
         source->showFunction(name);
         views_->setCurrentWidget(source);
     });
-    auto* split = new QSplitter(Qt::Horizontal);
+    auto* split = split_ = new QSplitter(Qt::Horizontal);
     split->addWidget(table);
     split->addWidget(views_);
     split->setStretchFactor(0, 2);
@@ -115,6 +115,17 @@ void ProfileTab::styleBanner() {
             .arg(c.bannerBack.name(), c.bannerText.name(), c.bannerBorder.name()));
 }
 
+void ProfileTab::showEvent(QShowEvent* e) {
+    QWidget::showEvent(e);
+    // The table two fifths, the views three, the first time there is a width to share
+    // (the splitter alone would size them by their hints: a narrow table).
+    if (!splitSized_ && split_->width() > 0) {
+        splitSized_ = true;
+        const int w = split_->width();
+        split_->setSizes({w * 2 / 5, w - w * 2 / 5});
+    }
+}
+
 void ProfileTab::changeEvent(QEvent* e) {
     QWidget::changeEvent(e);
     if (e->type() == QEvent::PaletteChange && banner_) styleBanner();
@@ -125,7 +136,7 @@ QWidget* ProfileTab::buildToolbar() {
     bar->setObjectName(QStringLiteral("profileToolbar"));
     sampleType_ = new QComboBox;
     sampleType_->setToolTip(tr("Sample type (e.g. cpu, inuse_space, alloc_objects)"));
-    sampleType_->setMinimumContentsLength(12);
+    sampleType_->setMinimumContentsLength(8);
     focus_ =
         filterEdit(tr("focus"), tr("Keep samples with a frame matching this regex (pprof -focus)"));
     ignore_ = filterEdit(tr("ignore"),
@@ -142,6 +153,7 @@ QWidget* ProfileTab::buildToolbar() {
     compare_->setText(tr("Compare with…"));
     compare_->setToolTip(tr("Show the difference against a base profile (pprof -diff_base)"));
     diffLabel_ = new QLabel;
+    diffLabel_->setMinimumWidth(20);  // cut rather than widen the window
 
     auto* l = new QHBoxLayout(bar);
     l->setContentsMargins(6, 4, 6, 4);

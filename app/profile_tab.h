@@ -9,6 +9,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 class QTabWidget;
 class QToolButton;
 
@@ -50,11 +51,14 @@ private:
 
 protected:
     void changeEvent(QEvent* e) override;
+    void showEvent(QShowEvent* e) override;
 
 private:
     widgets::ProfileSession* session_;
     widgets::FlameGraphView* flame_;
     QWidget* table_ = nullptr;
+    QSplitter* split_ = nullptr;
+    bool splitSized_ = false;
     QTabWidget* views_;
     QComboBox* sampleType_;
     QLineEdit* focus_;

@@ -90,9 +90,8 @@ TargetsPanel::TargetsPanel(SecretStore* secrets, QWidget* parent)
     remove_->setText(tr("Remove"));
     auto* tools = new QHBoxLayout;
     tools->setContentsMargins(0, 0, 0, 0);
-    tools->addWidget(new QLabel(tr("<b>Targets</b>")));
-    tools->addStretch(1);
     for (QToolButton* b : {add, paste, check_, live_, edit_, remove_}) tools->addWidget(b);
+    tools->addStretch(1);
 
     list_ = new QListWidget;
     list_->setMinimumHeight(90);
@@ -142,6 +141,7 @@ TargetsPanel::TargetsPanel(SecretStore* secrets, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(new QLabel(tr("<b>Targets</b>")));
     layout->addLayout(tools);
     layout->addWidget(list_, 2);
     layout->addLayout(options);

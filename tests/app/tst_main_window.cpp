@@ -18,6 +18,7 @@
 #include "profile_tab.h"
 #include "widgets/flame_graph_view.h"
 #include "widgets/flame_graph_widget.h"
+#include "widgets/goroutine_view.h"
 #include "widgets/profile_session.h"
 #include "widgets/theme.h"
 
@@ -130,6 +131,39 @@ private slots:
             QTest::keyClick(from, Qt::Key_F, Qt::ControlModifier);
             QVERIFY2(search->hasFocus(), from->metaObject()->className());
         }
+    }
+
+    // The window never widens itself: not when a profile opens and its tables fill, not
+    // when goroutine dumps are compared (nothing inside may need more than a laptop screen).
+    void windowKeepsItsSize() {
+        app::MainWindow w;
+        w.resize(1100, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openFiles({sample("cpu.pb.gz"), sample("heap.pb.gz"), sample("goroutine.debug2.txt")});
+        QTabWidget* tabs = profileTabs(w);
+        for (int i = 0; i < tabs->count(); ++i) {
+            tabs->setCurrentIndex(i);
+            QVERIFY(waitForAnalysis(qobject_cast<app::ProfileTab*>(tabs->widget(i))));
+            QTest::qWait(50);
+        }
+        auto* view = tabs->widget(2)->findChild<widgets::GoroutineView*>();
+        QVERIFY(view);
+        QSignalSpy ready(view, &widgets::GoroutineView::groupsReady);
+        view->openBaseline(sample("goroutine.debug2.txt"));
+        QVERIFY(QTest::qWaitFor([&] { return view->isComparing(); }, 20000));
+        QTest::qWait(100);
+        QString wide;
+        for (QWidget* c : w.findChildren<QWidget*>())
+            if (c->isVisible() && c->minimumSizeHint().width() > 200)
+                wide +=
+                    QStringLiteral("%1 %2 %3 (in %4)\n")
+                        .arg(QString::fromLatin1(c->metaObject()->className()), c->objectName())
+                        .arg(c->minimumSizeHint().width())
+                        .arg(c->parentWidget()
+                                 ? QString::fromLatin1(c->parentWidget()->metaObject()->className())
+                                 : QString());
+        QVERIFY2(w.width() == 1100, qPrintable(QString::number(w.width()) + "\n" + wide));
     }
 
     void badFileKeepsTheAppUsable() {

@@ -36,7 +36,7 @@ FlameGraphView::FlameGraphView(ProfileSession* session, QWidget* parent)
     breadcrumb_ = new QLabel;
     breadcrumb_->setTextFormat(Qt::RichText);
     breadcrumb_->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    breadcrumb_->setMinimumWidth(100);
+    breadcrumb_->setMinimumWidth(60);
     breadcrumb_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     orientation_ = new QToolButton;
     orientation_->setCheckable(true);
@@ -47,15 +47,15 @@ FlameGraphView::FlameGraphView(ProfileSession* session, QWidget* parent)
     search_->setPlaceholderText(tr("Search functions (regex, Ctrl+F)"));
     search_->setClearButtonEnabled(true);
     search_->setMaximumWidth(320);
-    search_->setMinimumWidth(180);
+    search_->setMinimumWidth(120);
     matches_ = new QLabel;
-    matches_->setMinimumWidth(150);
+    matches_->setMinimumWidth(60);  // the full text is its tooltip when cut
 
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(4, 2, 4, 2);
     bar->addWidget(back_);
-    bar->addWidget(breadcrumb_, 1);
-    bar->addWidget(search_);
+    bar->addWidget(breadcrumb_, 2);
+    bar->addWidget(search_, 1);
     bar->addWidget(matches_);
     bar->addWidget(orientation_);
     auto* layout = new QVBoxLayout(this);
@@ -79,6 +79,7 @@ FlameGraphView::FlameGraphView(ProfileSession* session, QWidget* parent)
         else
             matches_->setText(tr("%n function(s), %1% of total", "", n)
                                   .arg(QString::number(share * 100, 'f', share < 0.1 ? 2 : 1)));
+        matches_->setToolTip(matches_->text());
     });
     connect(graph_, &FlameGraphWidget::zoomChanged, this, &FlameGraphView::updateBreadcrumb);
     connect(graph_, &FlameGraphWidget::functionClicked, session_, &ProfileSession::selectFunction);

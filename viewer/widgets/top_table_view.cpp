@@ -44,7 +44,8 @@ TopTableView::TopTableView(ProfileSession* session, QWidget* parent)
     filter_->setPlaceholderText(tr("Filter by name"));
     filter_->setClearButtonEnabled(true);
     filter_->setToolTip(tr("Shows the rows whose name contains this text (case-insensitive)"));
-    regex_ = new QCheckBox(tr("Regular expression"), this);
+    regex_ = new QCheckBox(tr("Regex"), this);
+    regex_->setToolTip(tr("Read the filter as a regular expression"));
     granularity_ = new QComboBox(this);
     granularity_->addItem(tr("Functions"), int(core::Granularity::Functions));
     granularity_->addItem(tr("Files"), int(core::Granularity::Files));
@@ -52,6 +53,8 @@ TopTableView::TopTableView(ProfileSession* session, QWidget* parent)
     granularity_->setToolTip(tr("What the rows aggregate: functions, source files or lines"));
     status_ = new QLabel(this);
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    status_->setMinimumWidth(40);  // cut by the room there is, never widening the window
+    status_->setContentsMargins(4, 0, 4, 2);
 
     table_ = new QTableView(this);
     table_->setModel(proxy_);
@@ -74,15 +77,14 @@ TopTableView::TopTableView(ProfileSession* session, QWidget* parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(filter_, 1);
     bar->addWidget(regex_);
-    bar->addSpacing(12);
-    bar->addWidget(new QLabel(tr("Granularity:"), this));
+    bar->addSpacing(6);
     bar->addWidget(granularity_);
-    bar->addSpacing(12);
-    bar->addWidget(status_);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(table_, 1);
+    layout->addWidget(status_);
     setFocusProxy(table_);
 
     connect(filter_, &QLineEdit::textChanged, this, &TopTableView::applyFilter);
@@ -182,6 +184,7 @@ void TopTableView::updateStatus() {
                          .arg(proxy_->rowCount())
                          .arg(model_->rowCount())
                          .arg(model_->formatter().value(t->total)));
+    status_->setToolTip(status_->text());
 }
 
 void TopTableView::onAnalysisReady() {

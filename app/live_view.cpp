@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QShortcut>
 #include <QVBoxLayout>
@@ -61,8 +62,13 @@ LiveView::LiveView(QWidget* parent)
     statusLabel_ = new QLabel(this);
     statusLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusLabel_->setWordWrap(true);
-    plot_ = new QCustomPlot(this);
+    plot_ = new QCustomPlot;
     plot_->setMinimumHeight(360);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(plot_);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Window:"), this));
@@ -80,7 +86,7 @@ LiveView::LiveView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(statusLabel_);
-    layout->addWidget(plot_, 1);
+    layout->addWidget(scroll, 1);
 
     setInterval(QSettings().value(QLatin1String(kIntervalKey), 1000).toInt());
     connect(window_, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
@@ -179,9 +185,31 @@ void LiveView::stopWith(const QString& status) {
     setStatus(status);
 }
 
+void LiveView::setCaptureRunning(bool running) {
+    for (QPushButton* b : {captureCpu_, captureHeap_}) {
+        b->setEnabled(!running);
+        b->setToolTip(running ? tr("A capture is running; wait for it to finish")
+                      : b == captureCpu_
+                          ? tr("Take a CPU profile from this node now; marked on the charts")
+                          : tr("Take a heap profile from this node now; marked on the charts"));
+    }
+}
+
 void LiveView::setPaused(bool paused) {
+    if (paused == paused_) return;
     paused_ = paused;
     pause_->setText(paused ? tr("Resume") : tr("Pause"));
+    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    if (paused) {
+        setStatus(tr("Paused; Resume (or Space) polls again"));
+    } else {
+        // Nothing is known of the paused time: a gap, not a line across it (nor a rate
+        // averaged over it).
+        for (auto& [name, s] : series_)
+            if (!s.isEmpty() && !s.last().isGap()) s.appendGap(std::max(now, s.last().time));
+        setStatus(tr("Resumed"));
+        poll();
+    }
 }
 
 int LiveView::pointCount(const QString& metric) const {
@@ -305,9 +333,11 @@ void LiveView::poll() {
         }
         Poll p = pollMetrics(o);
         if (!p.ok && !p.cancelled)
-            p.message = (p.answered ? QStringLiteral("no metrics: %1, retrying")
-                                    : QStringLiteral("node not answering: %1, retrying"))
-                            .arg(p.message);
+            p.message =
+                (p.category == ErrorCategory::Auth ? QStringLiteral("token refused: %1, retrying")
+                 : p.answered                      ? QStringLiteral("no metrics: %1, retrying")
+                              : QStringLiteral("node not answering: %1, retrying"))
+                    .arg(p.message);
         p.message = redact(redact(p.message.simplified(), token), o.token);
         return p;
     }));

@@ -69,6 +69,7 @@ public:
     // The settings group that remembers the metrics added to this node's charts (e.g. the
     // target's id); loads them. Empty: nothing is remembered.
     void setSettingsKey(const QString& key);
+    QString settingsKey() const { return settingsKey_; }
     void setInterval(int ms);  // default: the last one chosen, else 1000
     int interval() const { return intervalMs_; }
     void start();
@@ -77,6 +78,8 @@ public:
     void stopWith(const QString& status);
     void setPaused(bool paused);
     bool paused() const { return paused_; }
+    // A capture is running somewhere (one at a time): the capture buttons wait for it.
+    void setCaptureRunning(bool running);
     bool polling() const { return timer_.isActive(); }
 
     // The points kept of a metric, as the source names it (gaps included); 0 when unknown.

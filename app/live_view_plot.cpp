@@ -2,6 +2,7 @@
 // legend in each, a second value axis when a chart mixes units, capture markers that open
 // their profile when clicked, the trigger's threshold, hover values, and PNG/CSV export.
 #include <qcustomplot.h>
+#include <QFileInfo>
 #include <QMouseEvent>
 #include <QSaveFile>
 #include <QToolTip>
@@ -19,7 +20,13 @@ using namespace embers::capture;
 namespace {
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-constexpr double kMarkerReachPx = 5;
+constexpr double kMarkerReachPx = 8;
+constexpr int kTitleChars = 36;  // longer chart titles and legend labels are cut in the middle
+
+QString shortened(const QString& text) {
+    if (text.size() <= kTitleChars) return text;
+    return text.left(kTitleChars / 2 - 1) + QStringLiteral("…") + text.right(kTitleChars / 2 - 1);
+}
 
 double nowSeconds() {
     return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
@@ -109,7 +116,7 @@ void LiveView::rebuildPlot() {
         cell->addElement(1, 0, c.rect);
         cell->setRowStretchFactor(0, 0.001);
         cell->setRowSpacing(0);
-        auto* title = new QCPTextElement(plot_, c.title, bold);
+        auto* title = new QCPTextElement(plot_, shortened(c.title), bold);
         title->setTextColor(text);
         title->setMargins(QMargins(8, 4, 12, 0));
         c.legend = new QCPLegend;
@@ -157,13 +164,18 @@ void LiveView::rebuildPlot() {
             QPen pen(lineColor(colorIndex++), 1.5);
             if (l.spec.dashed) pen.setStyle(Qt::DashLine);
             l.graph->setPen(pen);
-            l.graph->setName(l.spec.label);
+            l.graph->setName(shortened(l.spec.label));
             l.graph->removeFromLegend();
             if (!l.metric.isEmpty()) l.graph->addToLegend(c.legend);
         }
         c.legend->setVisible(c.legend->itemCount() > 0);
         c.legend->setMaximumSize(QWIDGETSIZE_MAX, c.legend->itemCount() > 0 ? QWIDGETSIZE_MAX : 0);
     }
+    for (int col = 0; col < columns && !shown.empty(); ++col)  // equal, whatever their titles
+        plot_->plotLayout()->setColumnStretchFactor(col, 1);
+    // Charts keep a readable height; past what the tab shows, the charts scroll.
+    const int rows = int((shown.size() + size_t(columns) - 1) / size_t(columns));
+    plot_->setMinimumHeight(std::max(360, rows * 190));
     if (shown.empty()) {
         auto* empty = new QCPTextElement(plot_, tr("No charts"));
         empty->setTextColor(text);
@@ -242,9 +254,12 @@ void LiveView::redraw() {
                     include(QCPRange(trigger_->trigger.threshold, trigger_->trigger.threshold));
             }
             if (!any) range = QCPRange(0, 1);
-            if (range.lower > 0 && range.lower < range.upper * 0.5) range.lower = 0;
-            const double pad =
-                range.size() > 0 ? range.size() * 0.1 : std::max(1.0, std::abs(range.lower) * 0.1);
+            // From zero when nothing is negative: a steady line looks steady, not like noise
+            // blown up to the chart's height.
+            if (range.lower > 0) range.lower = 0;
+            const double pad = range.size() > 0   ? range.size() * 0.1
+                               : range.lower != 0 ? std::abs(range.lower) * 0.1
+                                                  : 1.0;
             axis->setRange(range.lower == 0 ? 0 : range.lower - pad, range.upper + pad);
         }
     }
@@ -381,14 +396,18 @@ void LiveView::onMouseMove(QMouseEvent* event) {
             if (key - before->key < it->key - key) it = before;
         }
         if (lines.isEmpty()) lines << timeText(it->key);
-        lines << QStringLiteral("%1: %2%3")
-                     .arg(l.metric, formatShownValue(it->value, l.spec.unit),
-                          l.spec.rate ? tr(" (rate)") : QString());
+        // The legend's words first; the metric's own name after them when it differs.
+        const QString value = formatShownValue(it->value, l.spec.unit);
+        lines << (l.spec.label == l.metric
+                      ? QStringLiteral("%1: %2").arg(l.metric, value)
+                      : QStringLiteral("%1: %2   (%3%4)")
+                            .arg(l.spec.label, value, l.spec.rate ? tr("rate of ") : QString(),
+                                 l.metric));
     }
     if (marker)
         lines << tr("%1capture at %2: %3 (click to open)")
                      .arg(marker->label.isEmpty() ? QString() : marker->label + QLatin1Char(' '),
-                          timeText(marker->time), marker->path);
+                          timeText(marker->time), QFileInfo(marker->path).fileName());
     if (lines.isEmpty())
         QToolTip::hideText();
     else

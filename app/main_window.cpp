@@ -86,6 +86,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         openFiles({path});
         statusBar()->showMessage(tr("Captured %1").arg(path), 8000);
     });
+    connect(targets_, &TargetsPanel::capturedAside, this, [this](const QString& path, bool open) {
+        if (open) openFiles({path}, false);
+        statusBar()->showMessage(
+            open ? tr("Captured %1; it opened in a tab beside this one").arg(path)
+                 : tr("Captured %1; click its marker on the live chart to open it").arg(path),
+            10000);
+    });
     connect(targets_, &TargetsPanel::liveRequested, this,
             [this](const capture::Target& t, const QString& token) { openLive(t, token); });
     connect(targets_, &TargetsPanel::captureFailed, this,
@@ -209,6 +216,13 @@ void configureLive(LiveView* live, const capture::Target& t, const QString& toke
 }  // namespace
 
 LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
+    for (int i = 0; i < tabs_->count(); ++i)  // one Live tab per target
+        if (auto* open = qobject_cast<LiveView*>(tabs_->widget(i));
+            open && open->settingsKey() == t.id) {
+            tabs_->setCurrentIndex(i);
+            stack_->setCurrentWidget(tabs_);
+            return open;
+        }
     auto* live = new LiveView;
     configureLive(live, t, token, targets_->tokenProviderFor(t));
     live->setSettingsKey(t.id);
@@ -219,11 +233,16 @@ LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
     // "Capture CPU/heap" on the chart captures from this target alone (whatever is
     // selected in the panel), and marks the moment.
     const QString id = t.id;
+    // The capture opens beside the Live tab, which stays in front; a trigger's is only
+    // kept (and marked), so that a trigger firing every few minutes does not pile up tabs.
     live->setCaptureHandler([this, id](const QString& kind, bool automatic) {
         return targets_->startCaptureOn(
             kind == QLatin1String("cpu") ? capture::ProfileKind::Cpu : capture::ProfileKind::Heap,
-            id, !automatic);
+            id, !automatic,
+            automatic ? TargetsPanel::Afterwards::KeepAside : TargetsPanel::Afterwards::OpenAside);
     });
+    connect(targets_, &TargetsPanel::busyChanged, live, &LiveView::setCaptureRunning);
+    live->setCaptureRunning(targets_->capturing());
     // The target edited: new credentials (and a new place when its address changed);
     // removed: polling stops, the charts stay.
     connect(targets_, &TargetsPanel::targetChanged, live,
@@ -251,7 +270,7 @@ LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
             });
     connect(live, &LiveView::captureOpenRequested, this, [this](const QString& path) {
         if (QFileInfo::exists(path))
-            openFiles({path});
+            showOrOpen(path);
         else
             statusBar()->showMessage(tr("%1 is gone (moved or deleted).").arg(path), 10000);
     });
@@ -264,12 +283,25 @@ ProfileTab* MainWindow::currentTab() const {
     return qobject_cast<ProfileTab*>(tabs_->currentWidget());
 }
 
-void MainWindow::openFiles(const QStringList& paths) {
+void MainWindow::showOrOpen(const QString& path) {
+    const QString wanted = QFileInfo(path).absoluteFilePath();
+    for (int i = 0; i < tabs_->count(); ++i)
+        if (qobject_cast<ProfileTab*>(tabs_->widget(i)) &&
+            QFileInfo(tabs_->tabToolTip(i)).absoluteFilePath() == wanted) {
+            tabs_->setCurrentIndex(i);
+            stack_->setCurrentWidget(tabs_);
+            updateTitle();
+            return;
+        }
+    openFiles({path});
+}
+
+void MainWindow::openFiles(const QStringList& paths, bool show) {
     for (const QString& path : paths) {
         auto* tab = new ProfileTab;
         const int index = tabs_->addTab(tab, QFileInfo(path).fileName());
         tabs_->setTabToolTip(index, path);
-        tabs_->setCurrentIndex(index);
+        if (show || tabs_->count() == 1) tabs_->setCurrentIndex(index);
         stack_->setCurrentWidget(tabs_);
         connect(tab, &ProfileTab::titleChanged, this, [this, tab] {
             tabs_->setTabText(tabs_->indexOf(tab), tab->title());

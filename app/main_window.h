@@ -30,7 +30,10 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    void openFiles(const QStringList& paths);
+    // A tab per file; the last one opened is shown unless `show` is off.
+    void openFiles(const QStringList& paths, bool show = true);
+    // The tab already showing this file, else a new one.
+    void showOrOpen(const QString& path);
     ProfileTab* currentTab() const;
     QTabWidget* tabs() const { return tabs_; }
     TargetsPanel* targetsPanel() const { return targets_; }

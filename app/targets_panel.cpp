@@ -438,14 +438,16 @@ bool TargetsPanel::startCapture(ProfileKind kind) {
     return startCaptureFrom(kind, chosen, confirmWarnings_).isEmpty();
 }
 
-QString TargetsPanel::startCaptureOn(ProfileKind kind, const QString& targetId, bool confirm) {
+QString TargetsPanel::startCaptureOn(ProfileKind kind, const QString& targetId, bool confirm,
+                                     Afterwards afterwards) {
     for (const Target& t : targets_)
-        if (t.id == targetId) return startCaptureFrom(kind, {&t}, confirm && confirmWarnings_);
+        if (t.id == targetId)
+            return startCaptureFrom(kind, {&t}, confirm && confirmWarnings_, afterwards);
     return tr("the target is no longer in the Capture panel; add it again to capture from it");
 }
 
 QString TargetsPanel::startCaptureFrom(ProfileKind kind, const QList<const Target*>& chosen,
-                                       bool confirm) {
+                                       bool confirm, Afterwards afterwards) {
     if (running_) return tr("another capture is running; try again when it is done");
 
     // Work out every token first: one that cannot be read stops the whole capture.
@@ -477,6 +479,7 @@ QString TargetsPanel::startCaptureFrom(ProfileKind kind, const QList<const Targe
     auto flag = std::make_shared<std::atomic<bool>>(false);
     running_ = flag;
     runningKind_ = kind;
+    runningAfterwards_ = afterwards;
     batch_.clear();
     pending_ = int(jobs.size());
     setBusy(true);
@@ -575,7 +578,10 @@ void TargetsPanel::onBatchFinished() {
     }
     if (saved.size() == 1) {
         if (failures.isEmpty()) status_->setText(tr("Saved %1.").arg(saved.front()));
-        emit captured(saved.front());
+        if (runningAfterwards_ == Afterwards::Show)
+            emit captured(saved.front());
+        else
+            emit capturedAside(saved.front(), runningAfterwards_ == Afterwards::OpenAside);
         return;
     }
     // Several nodes: open their merged profile; each one stays in the history.

@@ -48,7 +48,11 @@ public:
     // tab's node). Returns an empty string when it started, else why not (the target was
     // removed, another capture is running, the token cannot be read). `confirm` off: token
     // warnings are not asked about (a trigger's capture; nobody may be there to answer).
-    QString startCaptureOn(capture::ProfileKind kind, const QString& targetId, bool confirm);
+    // What happens to a capture once saved: shown (captured), or, for a Live tab's capture
+    // which its chart marks, opened without switching to it or only kept (capturedAside).
+    enum class Afterwards { Show, OpenAside, KeepAside };
+    QString startCaptureOn(capture::ProfileKind kind, const QString& targetId, bool confirm,
+                           Afterwards afterwards = Afterwards::Show);
     void cancelCapture();
     bool capturing() const { return running_ != nullptr; }
     void setConfirmWarnings(bool on) { confirmWarnings_ = on; }
@@ -69,6 +73,8 @@ public:
 
 signals:
     void captured(const QString& path);  // a profile to open
+    // A capture started with Afterwards::OpenAside (`open`) or KeepAside is saved.
+    void capturedAside(const QString& path, bool open);
     // One target's capture saved (each target of a batch its own): from which target,
     // which kind ("cpu", "heap"…), where, when it started and how many seconds it lasted.
     void captureSaved(const QString& targetId, const QString& kind, const QString& path,
@@ -96,7 +102,7 @@ private:
     QList<const capture::Target*> selectedTargets() const;
     // Starts a capture from `chosen`; empty when it started, else why not.
     QString startCaptureFrom(capture::ProfileKind kind, const QList<const capture::Target*>& chosen,
-                             bool confirm);
+                             bool confirm, Afterwards afterwards = Afterwards::Show);
     // The token a Live view sends (empty for OAuth2, which tokenProviderFor gives).
     QString liveToken(const capture::Target& target, QString* error);
     void onBatchFinished();
@@ -126,6 +132,7 @@ private:
     std::vector<std::pair<QString, capture::CaptureResult>> batch_;  // (target, result)
     int pending_ = 0;  // the running capture's cancel flag
     capture::ProfileKind runningKind_ = capture::ProfileKind::Cpu;
+    Afterwards runningAfterwards_ = Afterwards::Show;
 };
 
 }  // namespace embers::app

@@ -121,13 +121,21 @@ LiveLineSpec lineForMetric(const MetricSample& sample) {
 QString formatShownValue(double shown, const QString& unit) {
     if (std::isnan(shown)) return QStringLiteral("no answer");
     const double magnitude = std::abs(shown);
+    if (magnitude != 0 && magnitude < 0.01) {  // three significant digits: 0.000123, not 0
+        const QString number = QString::number(shown, 'g', 3);
+        if (unit.isEmpty()) return number;
+        if (unit.startsWith(QLatin1Char('/'))) return number + unit;
+        return QStringLiteral("%1 %2").arg(number, unit);
+    }
     int decimals = 0;
     if (magnitude != 0 && magnitude < 10)
         decimals = 3;
     else if (magnitude != 0 && magnitude < 1000)
         decimals = unit.isEmpty() || unit == QLatin1String("/s") ? 1 : 2;
     const bool whole = std::floor(shown) == shown && (unit.isEmpty() || unit == "GC/min");
-    QString number = QLocale::c().toString(shown, 'f', whole ? 0 : decimals);
+    QLocale grouped = QLocale::c();  // 1,204,000: thousands grouped, a dot for decimals
+    grouped.setNumberOptions(QLocale::DefaultNumberOptions);
+    QString number = grouped.toString(shown, 'f', whole ? 0 : decimals);
     if (!whole && number.contains(QLatin1Char('.'))) {  // 2.500 → 2.5, 3.000 → 3
         while (number.endsWith(QLatin1Char('0'))) number.chop(1);
         if (number.endsWith(QLatin1Char('.'))) number.chop(1);

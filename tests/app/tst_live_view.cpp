@@ -143,6 +143,15 @@ private slots:
         view.ingest(answer(1067, 70, 4 << 20));
         QVERIFY(view.statusText().contains(QStringLiteral("No capture: ") + refusal));
 
+        // Paused: said so; resumed: a gap over the paused time, not a line across it.
+        view.setPaused(true);
+        QVERIFY(view.statusText().startsWith(QStringLiteral("Paused")));
+        view.ingest(answer(1068, 80, 4 << 20));  // arrived after the pause: dropped
+        QCOMPARE(view.series(heap).last().time, 1067.0);
+        view.setPaused(false);
+        QVERIFY(view.series(heap).last().isGap());
+        QVERIFY(view.series(requests).last().isGap());
+
         const QString csv = dir_.filePath(QStringLiteral("labelled.csv"));
         QVERIFY(view.exportCsv(csv));
         QFile f(csv);
@@ -365,24 +374,42 @@ private slots:
         // Captured from this tab's target alone, whatever the panel has selected.
         w.targetsPanel()->selectTargets({other.id, node.id});
         QSignalSpy captured(w.targetsPanel(), &app::TargetsPanel::captured);
+        QSignalSpy aside(w.targetsPanel(), &app::TargetsPanel::capturedAside);
         QSignalSpy saved(w.targetsPanel(), &app::TargetsPanel::captureSaved);
+        const int tabsBefore = w.tabs()->count();
         QVERIFY(live->requestCapture(QStringLiteral("heap")));
         QVERIFY(!live->requestCapture(QStringLiteral("cpu")));  // one capture at a time
-        QVERIFY(QTest::qWaitFor([&] { return !captured.isEmpty(); }, 30000));
+        auto* cpuButton = live->findChildren<QPushButton*>().at(0);
+        for (QPushButton* b : live->findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Capture CPU")) cpuButton = b;
+        QVERIFY(!cpuButton->isEnabled());  // waits for the running capture
+        QVERIFY(QTest::qWaitFor([&] { return !aside.isEmpty(); }, 30000));
+        QVERIFY(captured.isEmpty());
+        QCOMPARE(aside.front().at(1).toBool(), true);  // opened, beside the Live tab
         QCOMPARE(saved.size(), 1);
         QCOMPARE(saved.front().front().toString(), node.id);
         QCOMPARE(live->markerCount(), 1);
-        const int tabs = w.tabs()->count();
-        QVERIFY(tabs >= 2);  // the capture opened beside the Live tab
+        QCOMPARE(w.tabs()->count(), tabsBefore + 1);
+        QCOMPARE(w.tabs()->currentWidget(), live);  // the Live tab stays in front
+        QVERIFY(cpuButton->isEnabled());
+        const QString path = aside.front().front().toString();
         // Reopening a capture from the history is not a new capture: no marker.
         auto* history = w.targetsPanel()->findChildren<QListWidget*>().last();
         QVERIFY(history->count() >= 1);
         emit history->itemActivated(history->item(0));
-        QCOMPARE(captured.size(), 2);
+        QCOMPARE(captured.size(), 1);
         QCOMPARE(live->markerCount(), 1);
-        // Clicking the marker opens the capture again, in a new tab.
-        emit live->captureOpenRequested(captured.front().front().toString());
-        QCOMPARE(w.tabs()->count(), tabs + 2);
+        const int tabs = w.tabs()->count();
+        // Clicking the marker shows the tab that has the capture open; no new tab.
+        w.tabs()->setCurrentWidget(live);
+        emit live->captureOpenRequested(path);
+        QCOMPARE(w.tabs()->count(), tabs);
+        QCOMPARE(w.tabs()->tabToolTip(w.tabs()->currentIndex()), path);
+        // "Live" again on the same target shows its tab rather than opening another.
+        w.targetsPanel()->selectTarget(node.id);
+        w.targetsPanel()->liveSelected();
+        QCOMPARE(w.tabs()->count(), tabs);
+        QCOMPARE(w.tabs()->currentWidget(), live);
 
         // The target edited (same address, new name): the points stay, polling goes on.
         const int points = live->pointCount(kRss);

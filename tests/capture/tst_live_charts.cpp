@@ -144,7 +144,12 @@ private slots:
 
     void formatsValues() {
         QCOMPARE(formatShownValue(12.5, QStringLiteral("MiB")), QStringLiteral("12.5 MiB"));
-        QCOMPARE(formatShownValue(1204, QString()), QStringLiteral("1204"));
+        QCOMPARE(formatShownValue(1204, QString()), QStringLiteral("1,204"));
+        QCOMPARE(formatShownValue(5245209.6, QStringLiteral("MiB")),
+                 QStringLiteral("5,245,210 MiB"));
+        QCOMPARE(formatShownValue(0.000123, QString()), QStringLiteral("0.000123"));
+        QCOMPARE(formatShownValue(0.0001, QStringLiteral("s")), QStringLiteral("0.0001 s"));
+        QCOMPARE(formatShownValue(0, QStringLiteral("s")), QStringLiteral("0 s"));
         QCOMPARE(formatShownValue(0.1534, QStringLiteral("cores")), QStringLiteral("0.153 cores"));
         QCOMPARE(formatShownValue(3, QStringLiteral("cores")), QStringLiteral("3 cores"));
         QCOMPARE(formatShownValue(2.25, QStringLiteral("/s")), QStringLiteral("2.25/s"));

@@ -23,6 +23,8 @@
 #include "client/http_fetch.h"
 #include "client/metrics_fetch.h"
 #include "client/metrics_parse.h"
+#include "client/pprof_index.h"
+#include "client/targets.h"
 #include "client/token_source.h"
 #include "core/errors.h"
 #include "json_writer.h"
@@ -234,22 +236,24 @@ int runWatch(const CliArgs& args) {
                                    "metrics URL (https://node:8443/metrics)"),
                     w.token);
     const QString path = url.path();
-    auto at = [&](const QString& p) {
-        QUrl u = url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
-        u.setPath(p);
-        return u;
-    };
-    if (path.isEmpty() || path == QLatin1String("/")) {
-        w.candidates = {at(QStringLiteral("/metrics")), at(QStringLiteral("/debug/vars"))};
-    } else if (path.endsWith(QLatin1String("/metrics")) ||
-               path.endsWith(QLatin1String("/debug/vars"))) {
+    if (path.endsWith(QLatin1String("/metrics")) || path.endsWith(QLatin1String("/debug/vars"))) {
         w.candidates = {url};
     } else {
-        // A metrics URL of its own, or a node under a path prefix.
-        QString base = path;
-        while (base.endsWith(u'/')) base.chop(1);
-        w.candidates = {url, at(base + QStringLiteral("/metrics")),
-                        at(base + QStringLiteral("/debug/vars"))};
+        // The node, or its pprof URL (…/debug/pprof: the metrics are beside it, as the Live
+        // view finds them), or else a metrics URL of its own or a node under a path: that
+        // path itself, then the two places under it.
+        capture::Target node;
+        node.baseUrl = url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
+        node.prefix = splitPprofUrl(url.toString()).prefix;
+        if (!node.prefix.isEmpty() || path.isEmpty() || path == QLatin1String("/")) {
+            w.candidates = liveSourceUrls(node);
+        } else {
+            QString base = path;
+            while (base.endsWith(u'/')) base.chop(1);
+            w.candidates = {url};
+            for (const QString& leaf : {QStringLiteral("/metrics"), QStringLiteral("/debug/vars")})
+                w.candidates << node.baseUrl.adjusted(QUrl::RemovePath).resolved(QUrl(base + leaf));
+        }
     }
 
     w.transport.token = w.token;

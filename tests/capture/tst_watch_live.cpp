@@ -252,6 +252,14 @@ void WatchLiveTest::nodeUrlFindsMetrics() {
     QVERIFY2(r.err.contains(QStringLiteral("watching %1/metrics (Prometheus text)").arg(m_a.url)),
              qPrintable(r.describe()));
     QCOMPARE(jsonLines(r).size(), 1);
+
+    // The pprof URL one captures from: the metrics beside it are found.
+    const Run pprof = watch({m_a.url + QStringLiteral("/debug/pprof/"), QStringLiteral("--count"),
+                             QStringLiteral("1"), QStringLiteral("--token"), m_admin,
+                             QStringLiteral("--cacert"), m_a.ca});
+    VERIFY_RUN(pprof, 0);
+    QVERIFY2(pprof.err.contains(QStringLiteral("watching %1/metrics").arg(m_a.url)),
+             qPrintable(pprof.describe()));
 }
 
 void WatchLiveTest::textSummary() {

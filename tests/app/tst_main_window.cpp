@@ -12,6 +12,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTreeView>
 #include <QtTest>
 
 #include "main_window.h"
@@ -21,6 +22,7 @@
 #include "widgets/goroutine_view.h"
 #include "widgets/profile_session.h"
 #include "widgets/theme.h"
+#include "widgets/top_table_model.h"
 
 using namespace embers;
 
@@ -100,6 +102,19 @@ private slots:
             [&] { return tab->session()->result() != before && !tab->session()->busy(); }, 20000));
         QCOMPARE(tab->session()->options().sampleIndex,
                  types->findText(QStringLiteral("alloc_space")));
+        // The numbers of the new sample type fit their columns (not "536...5kB").
+        QTableView* table = tab->findChild<QTableView*>();
+        QVERIFY(table);
+        for (int c = 0; c < table->model()->columnCount(); ++c)
+            if (c != widgets::TopTableModel::Name)
+                QVERIFY2(
+                    table->columnWidth(c) >=
+                        static_cast<QAbstractItemView*>(table)->sizeHintForColumn(c),
+                    qPrintable(
+                        QStringLiteral("column %1: %2 < %3")
+                            .arg(c)
+                            .arg(table->columnWidth(c))
+                            .arg(static_cast<QAbstractItemView*>(table)->sizeHintForColumn(c))));
         // Every view tab can be shown.
         QTabWidget* views = nullptr;
         for (QTabWidget* t : tab->findChildren<QTabWidget*>()) views = t;
@@ -149,6 +164,16 @@ private slots:
         }
         auto* view = tabs->widget(2)->findChild<widgets::GoroutineView*>();
         QVERIFY(view);
+        // Grouped while its tab was hidden: the columns still fit their words ("chan
+        // receive"), not the width of a view that had none yet.
+        QTreeView* groups = view->treeView();
+        for (int c = 0; c + 1 < groups->model()->columnCount(); ++c)
+            if (!groups->isColumnHidden(c))
+                QVERIFY2(
+                    groups->columnWidth(c) >=
+                        std::min(static_cast<QAbstractItemView*>(groups)->sizeHintForColumn(c),
+                                 350),
+                    qPrintable(QStringLiteral("column %1: %2").arg(c).arg(groups->columnWidth(c))));
         QSignalSpy ready(view, &widgets::GoroutineView::groupsReady);
         view->openBaseline(sample("goroutine.debug2.txt"));
         QVERIFY(QTest::qWaitFor([&] { return view->isComparing(); }, 20000));

@@ -731,11 +731,13 @@ void GoroutineView::refresh() {
                                !states && !(out.baseline && out.baseline->hasStates));
         tree_->setColumnHidden(model_->columnOf(GoroutineGroupModel::Column::Wait), !waits);
         // Room for the function names: fit the columns before the last to their contents,
-        // up to half the view each.
+        // up to half the view each (of a typical view while this one is still hidden and
+        // has no width of its own).
+        const int room = std::max(tree_->width(), 700) / 2;
         for (int c = 0; c + 1 < model_->columnCount(); ++c) {
             if (tree_->isColumnHidden(c)) continue;
             tree_->resizeColumnToContents(c);
-            tree_->setColumnWidth(c, std::min(tree_->columnWidth(c), tree_->width() / 2));
+            tree_->setColumnWidth(c, std::min(tree_->columnWidth(c), room));
         }
         for (int r = 0; r < model_->rowCount() && !expanded.isEmpty(); ++r) {
             const QModelIndex i = model_->index(r, 0);

@@ -212,6 +212,11 @@ void TopTableView::onAnalysisReady() {
         header->resizeSection(TopTableModel::Name, qMin(nameWidth, 700));
         header->setStretchLastSection(model_->columnCount() == TopTableModel::Name + 1);
         columnsSized_ = model_->rowCount() > 0;
+    } else {
+        // Another sample type or filter: the numbers change width ("536.5MB" after "12kB");
+        // the name column keeps the width it was given.
+        for (int c = 0; c < model_->columnCount(); ++c)
+            if (c != TopTableModel::Name) table_->resizeColumnToContents(c);
     }
     updateStatus();
     if (!session_->selectedFunction().isEmpty()) onFunctionSelected(session_->selectedFunction());

@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QImage>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -39,6 +40,43 @@ private slots:
         QVERIFY(img.height() > 100);
         // A bad file: a one-line error and exit 2, not a window.
         QCOMPARE(run({"flame", svg, "-o", dir.filePath(QStringLiteral("x.svg"))}), 2);
+    }
+
+    // With --focus the shares stay shares of the whole profile (as pprof and `embers top`
+    // give them), and the title says what was filtered.
+    void focusedSharesAreOfTheWholeProfile() {
+        QTemporaryDir dir;
+        const QString cpu = qEnvironmentVariable("EMBERS_SAMPLES") + QStringLiteral("/cpu.pb.gz");
+        const auto root = [&](const QStringList& extra, QString* title) {
+            const QString out = dir.filePath(QStringLiteral("f.svg"));
+            if (run(QStringList{"flame", cpu, "-o", out} + extra) != 0) return QStringList();
+            QFile f(out);
+            if (!f.open(QIODevice::ReadOnly)) return QStringList();
+            const QString text = QString::fromUtf8(f.readAll());
+            const auto m = QRegularExpression(QStringLiteral("<title>all \\(([0-9.]+)(m?s), "
+                                                             "([0-9.]+)%\\)</title>"))
+                               .match(text);
+            *title = QRegularExpression(QStringLiteral("font-size=\"14\">([^<]*)</text>"))
+                         .match(text)
+                         .captured(1);
+            return m.hasMatch() ? m.capturedTexts().mid(1) : QStringList();
+        };
+        const auto seconds = [](const QStringList& m) {
+            return m[0].toDouble() * (m[1] == QLatin1String("ms") ? 1e-3 : 1.0);
+        };
+        QString title;
+        const QStringList whole = root({}, &title);
+        QVERIFY(!whole.isEmpty());
+        QCOMPARE(whole[2], QStringLiteral("100"));
+        const QStringList focused = root({"--focus", "hotLoop"}, &title);
+        QVERIFY(!focused.isEmpty());
+        QVERIFY2(title.endsWith(QStringLiteral("focus=hotLoop")), qPrintable(title));
+        const double expected = 100.0 * seconds(focused) / seconds(whole);
+        QVERIFY2(expected < 99 && std::abs(focused[2].toDouble() - expected) < 0.6,
+                 qPrintable(QStringLiteral("%1% for %2 of %3")
+                                .arg(focused[2])
+                                .arg(seconds(focused))
+                                .arg(seconds(whole))));
     }
 };
 

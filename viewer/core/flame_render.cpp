@@ -114,8 +114,11 @@ std::string renderFlameSvg(const CallTree& tree, const FlameSvgOptions& o) {
             name = tree.nodes[n.node].printableName();
             c = diff ? diffColor(n) : flameColor(name);
         }
-        std::string tip = name + " (" + scaledLabel(f.value, tree.unit, "minimum") + ", " +
-                          percentage(f.value, l.rootValue) + ")";
+        // Of the report's total (the profile before filters, as pprof and the table say).
+        std::string share = percentage(f.value, tree.total != 0 ? tree.total : l.rootValue);
+        share.erase(0, share.find_first_not_of(' '));
+        std::string tip =
+            name + " (" + scaledLabel(f.value, tree.unit, "minimum") + ", " + share + ")";
         while (!tip.empty() && tip.find("( ") != std::string::npos)
             tip.erase(tip.find("( ") + 1, 1);
         std::snprintf(buf, sizeof buf,

@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include "../core/test_profiles.h"
+#include "core/filter.h"
 #include "core/flame_layout.h"
 #include "core/flame_render.h"
 #include "widgets/flame_graph_view.h"
@@ -191,6 +192,26 @@ private slots:
         QCOMPARE(w.matchShare(), 0.30);  // work2 lies under work: not counted again
         QCOMPARE(spy.count(), 1);
         QVERIFY(!w.setSearch("work("));
+    }
+
+    // After a focus filter the other functions stay in the profile's tables with no
+    // samples: a search counts only the matching functions in the graph.
+    void searchCountsOnlyFunctionsInTheGraph() {
+        auto b = cpuBuilder();
+        addStack(b, {{"main"}, {"alpha"}, {"mix"}}, {1, 60});
+        addStack(b, {{"main"}, {"beta"}, {"remix"}}, {1, 40});
+        FilterOptions f;
+        f.focus = "alpha";
+        const ProfilePtr focused = applyFilters(b.build(), f);
+        FlameGraphWidget w;
+        w.resize(800, 300);
+        AnalysisOptions o;
+        o.sampleIndex = 1;
+        o.total = 100;  // of the profile before the filter, as the session gives it
+        w.setTree(std::make_shared<const CallTree>(computeCallTree(*focused, o)));
+        QVERIFY(w.setSearch("mix"));
+        QCOMPARE(w.matchCount(), 1);  // mix; not remix, focused away
+        QCOMPARE(w.matchShare(), 0.60);
     }
 
     // A tree that leaves out small subtrees (as the session's does on huge profiles) still

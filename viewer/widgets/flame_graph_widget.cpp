@@ -154,10 +154,19 @@ bool FlameGraphWidget::setSearch(const QString& pattern) {
             emit searchChanged(-1, 0);
             return false;
         }
+        // Counted: the matching functions that are in the graph (filters leave the others
+        // in the profile's tables, with no samples).
+        // (A tree that left out small subtrees cannot tell: all matching ones count then.)
+        bool pruned = false;
+        for (const CallTreeNode& n : tree_->tree) pruned |= n.prunedCount > 0;
+        std::vector<char> inGraph(tree_->nodes.size(), pruned ? 1 : 0);
+        for (size_t t = 1; t < tree_->tree.size(); ++t)
+            if (tree_->tree[t].total != 0 || tree_->tree[t].negative != 0)
+                inGraph[tree_->tree[t].node] = 1;
         for (size_t i = 0; i < tree_->nodes.size(); ++i) {
             if (re.match(QString::fromStdString(tree_->nodes[i].printableName())).hasMatch()) {
                 nodeMatches_[i] = 1;
-                ++matchCount_;
+                matchCount_ += inGraph[i];
             }
         }
         const int64_t total = tree_->total != 0 ? tree_->total : tree_->tree[0].total;

@@ -90,7 +90,9 @@ ProfileTab::ProfileTab(QWidget* parent) : QWidget(parent), session_(new ProfileS
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addWidget(buildToolbar());
+    toolbar_ = buildToolbar();
+    toolbar_->setEnabled(false);  // nothing to choose or filter until a profile is read
+    layout->addWidget(toolbar_);
     layout->addWidget(busyBar_);
     layout->addWidget(banner_);
     layout->addWidget(split, 1);
@@ -228,6 +230,7 @@ void ProfileTab::applyOptions() {
 
 void ProfileTab::onLoaded() {
     everLoaded_ = true;
+    toolbar_->setEnabled(true);
     const auto p = session_->rawProfile();
     const QSignalBlocker quiet(sampleType_);  // filling the list is not a user's choice
     sampleType_->clear();

@@ -58,6 +58,7 @@ private:
     widgets::FlameGraphView* flame_;
     QWidget* table_ = nullptr;
     QSplitter* split_ = nullptr;
+    QWidget* toolbar_ = nullptr;
     bool splitSized_ = false;
     QTabWidget* views_;
     QComboBox* sampleType_;

@@ -207,10 +207,13 @@ private slots:
         for (QLabel* l : tab->findChildren<QLabel*>())
             if (l->isVisible() && l->text().contains(QStringLiteral("broken.pb.gz"))) banner = l;
         QVERIFY2(banner, "no visible error naming the file");
+        // Nothing to choose or filter in a tab that has no profile.
+        QVERIFY(!tab->findChild<QWidget*>(QStringLiteral("profileToolbar"))->isEnabled());
         // The window still opens a good profile afterwards.
         w.openFiles({sample("cpu.pb.gz")});
         auto* good = qobject_cast<app::ProfileTab*>(profileTabs(w)->widget(1));
         QVERIFY(waitForAnalysis(good));
+        QVERIFY(good->findChild<QWidget*>(QStringLiteral("profileToolbar"))->isEnabled());
     }
 
     void themeMenuSwitchesPaletteAndIsRemembered() {

@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QTabWidget>
@@ -260,7 +261,17 @@ void ProfileTab::onBusyChanged(bool busy, const QString& what) {
 }
 
 void ProfileTab::showError(const QString& message) {
-    banner_->setText(message);
+    // The core words its messages for the command line ("--focus '(' is not…"); here they
+    // name the toolbar's fields.
+    static const std::pair<const char*, const char*> kFields[] = {
+        {"--tagfocus", "The tag focus field:"}, {"--tagignore", "The tag ignore field:"},
+        {"--focus", "The focus field:"},        {"--ignore", "The ignore field:"},
+        {"--hide", "The hide field:"},          {"--show", "The show field:"}};
+    QString text = message;
+    for (const auto& [flag, field] : kFields)
+        text.replace(QRegularExpression(QStringLiteral("(^|; )%1\\b").arg(QLatin1String(flag))),
+                     QStringLiteral("\\1") + tr(field));
+    banner_->setText(text);
     banner_->show();
 }
 

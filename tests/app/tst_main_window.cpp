@@ -214,6 +214,18 @@ private slots:
         auto* good = qobject_cast<app::ProfileTab*>(profileTabs(w)->widget(1));
         QVERIFY(waitForAnalysis(good));
         QVERIFY(good->findChild<QWidget*>(QStringLiteral("profileToolbar"))->isEnabled());
+        // A bad expression in a field: the banner names the field, not a command-line flag.
+        widgets::ViewOptions o = good->session()->options();
+        o.filters.focus = std::string(1, '(');  // (not "(": a GCC 12 false warning)
+        good->session()->setOptions(o);
+        QVERIFY(QTest::qWaitFor([good] { return !good->session()->busy(); }, 20000));
+        QLabel* message = nullptr;
+        for (QLabel* l : good->findChildren<QLabel*>())
+            if (l->isVisible() && l->text().contains(QStringLiteral("regular expression")))
+                message = l;
+        QVERIFY2(message, "no message about the expression");
+        QVERIFY2(message->text().startsWith(QStringLiteral("The focus field: '('")),
+                 qPrintable(message->text()));
     }
 
     void themeMenuSwitchesPaletteAndIsRemembered() {

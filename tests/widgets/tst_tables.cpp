@@ -109,6 +109,7 @@ private slots:
     void csvExport();
     void callersView();
     void callersViewOnWorkerDropsStale();
+    void callersShareInADiff();
     void sourceViewFoundFile();
     void sourceViewAsksOnceForFolder();
     void infoView();
@@ -407,6 +408,20 @@ void TstTables::csvExport() {
     QVERIFY(!view.exportCsv(bad, &error));
     QVERIFY(error.contains(bad));
     QVERIFY(!QFile::exists(bad));
+}
+
+// In a diff a caller's weight over the function's net change is no share (it reads
+// "+833%" when the function barely changed): the column says so instead.
+void TstTables::callersShareInADiff() {
+    PeekTableModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    const std::vector<PeekTableModel::Edge> edges{{QStringLiteral("main.a"), 50},
+                                                  {QStringLiteral("main.b"), -45}};
+    m.setEdges(edges, 100, ValueFormatter("count", 1, 1000, false));
+    QCOMPARE(m.index(0, PeekTableModel::Share).data().toString(), QStringLiteral("50.00%"));
+    m.setEdges(edges, 5, ValueFormatter("count", 1, 1000, true));
+    QCOMPARE(m.index(0, PeekTableModel::Share).data().toString(), QStringLiteral("—"));
+    QCOMPARE(m.index(1, PeekTableModel::TotalPercent).data().toString(), QStringLiteral("-4.50%"));
 }
 
 void TstTables::callersView() {

@@ -81,8 +81,9 @@ QVariant PeekTableModel::data(const QModelIndex& index, int role) const {
             switch (column) {
                 case Weight:
                     return formatter_.value(e.weight);
-                case Share:
-                    return formatter_.percentOf(e.weight, functionCum_);
+                case Share:  // in a diff the function's net change can be near zero: no share
+                    return formatter_.showSign() ? QStringLiteral("—")
+                                                 : formatter_.percentOf(e.weight, functionCum_);
                 case TotalPercent:
                     return formatter_.percent(e.weight);
                 case Name:
@@ -94,6 +95,7 @@ QVariant PeekTableModel::data(const QModelIndex& index, int role) const {
                 case Weight:
                     return qlonglong(e.weight);
                 case Share:
+                    if (formatter_.showSign()) return {};
                     return ValueFormatter::ratio(e.weight, functionCum_);
                 case TotalPercent:
                     return ValueFormatter::ratio(e.weight, formatter_.total());
@@ -136,7 +138,10 @@ QVariant PeekTableModel::headerData(int section, Qt::Orientation orientation, in
             case Weight:
                 return tr("Value of the stacks through this call");
             case Share:
-                return tr("Weight as a share of the selected function's cum");
+                return formatter_.showSign()
+                           ? tr("Not shown in a diff: the function's net change can be near zero; "
+                                "see Total%")
+                           : tr("Weight as a share of the selected function's cum");
             case TotalPercent:
                 return tr("Weight as a share of the total");
             case Name:

@@ -165,11 +165,15 @@ private slots:
         const GoroutineGroups g = groupGoroutines(*p);
         QCOMPARE(g.total, int64_t(9));
         QCOMPARE(g.groups.size(), size_t(2));
-        // Same stack, different labels: one group of 5 without shared labels.
+        // Same stack, different labels: one group of 5 without shared labels, whose label
+        // sets are listed with their counts.
         QCOMPARE(g.groups[0].count, int64_t(5));
         QCOMPARE(g.groups[0].samples, size_t(2));
         QCOMPARE(g.groups[0].top()->function, std::string("main.wait"));
         QVERIFY(g.groups[0].sharedLabels.empty());
+        QCOMPARE(g.groups[0].labelSets, (std::vector<std::pair<std::string, int64_t>>{
+                                            {"worker=alpha", 3}, {"worker=beta", 2}}));
+        QVERIFY(g.groups[1].labelSets.empty());
         QVERIFY(g.groups[0].states.empty());
         QVERIFY(!g.groups[0].hasWait());
         QCOMPARE(g.groups[1].count, int64_t(4));
@@ -209,6 +213,9 @@ private slots:
         QCOMPARE(g.groups[0].top()->line, int64_t(42));
         QCOMPARE(g.groups[0].sharedLabels.size(), size_t(1));
         QCOMPARE(g.groups[0].sharedLabels[0].text(), std::string("team=x"));
+        QCOMPARE(g.groups[0].labelSets,  // what differs, without the shared team=x
+                 (std::vector<std::pair<std::string, int64_t>>{{"worker=alpha", 4},
+                                                               {"worker=beta", 2}}));
         QCOMPARE(g.groups[1].count, int64_t(5));
         QCOMPARE(g.groups[1].top()->line, int64_t(43));
         QCOMPARE(g.groups[2].count, int64_t(1));

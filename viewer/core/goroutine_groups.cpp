@@ -21,6 +21,7 @@ struct Accumulator {
     std::vector<std::pair<StrId, int64_t>> states;
     std::vector<Label> shared;  // labels every member seen so far carries
     bool sawMember = false;
+    std::vector<std::pair<std::vector<Label>, int64_t>> sets;  // distinct label sets, counts
 };
 
 void appendFrameKey(std::string& key, const GoroutineFrame& f) {
@@ -176,6 +177,19 @@ GoroutineGroups groupGoroutines(const Profile& p, const GroupOptions& options) {
                 group.goroutineIds.push_back(l.num);
             }
         }
+        {
+            std::vector<Label> own;
+            for (const Label& l : labels)
+                if (!isSummarisedLabel(p, l)) own.push_back(l);
+            auto same = [&](const auto& s) {
+                return std::equal(s.first.begin(), s.first.end(), own.begin(), own.end(),
+                                  sameLabel);
+            };
+            if (auto s = std::find_if(a.sets.begin(), a.sets.end(), same); s != a.sets.end())
+                s->second += v;
+            else
+                a.sets.emplace_back(std::move(own), v);
+        }
         if (!a.sawMember) {
             a.sawMember = true;
             for (const Label& l : labels)
@@ -208,6 +222,30 @@ GoroutineGroups groupGoroutines(const Profile& p, const GroupOptions& options) {
                 gl.str = std::string(p.str(l.str));
             }
             group.sharedLabels.push_back(std::move(gl));
+        }
+        if (a.sets.size() > 1) {
+            for (const auto& [set, count] : a.sets) {
+                std::string text;
+                for (const Label& l : set) {
+                    if (std::any_of(a.shared.begin(), a.shared.end(),
+                                    [&](const Label& s) { return sameLabel(s, l); }))
+                        continue;
+                    GroupLabel gl;
+                    gl.key = std::string(p.str(l.key));
+                    gl.numeric = l.isNumeric();
+                    gl.num = l.num;
+                    gl.unit = std::string(p.str(l.numUnit));
+                    gl.str = std::string(p.str(l.str));
+                    if (!text.empty()) text += ", ";
+                    text += gl.text();
+                }
+                group.labelSets.emplace_back(text.empty() ? std::string("(no labels)") : text,
+                                             count);
+            }
+            std::sort(group.labelSets.begin(), group.labelSets.end(),
+                      [](const auto& x, const auto& y) {
+                          return x.second != y.second ? x.second > y.second : x.first < y.first;
+                      });
         }
     }
     std::sort(out.groups.begin(), out.groups.end(),

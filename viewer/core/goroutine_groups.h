@@ -52,6 +52,10 @@ struct GoroutineGroup {
     // Labels all members share, other than state, wait and goroutine (which
     // are summarised above), e.g. "created by" or pprof labels.
     std::vector<GroupLabel> sharedLabels;
+    // When the members' other labels differ (the same stack under worker=alpha and
+    // worker=beta): each distinct set, without the shared ones, as "worker=alpha", with
+    // its count; largest first. Empty when all members carry the same labels.
+    std::vector<std::pair<std::string, int64_t>> labelSets;
     // The stack's identity across profiles (frames' function, file and line).
     std::string key;
 

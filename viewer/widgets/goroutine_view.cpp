@@ -79,6 +79,10 @@ QString statesText(const GoroutineGroup& g) {
 QString labelsText(const GoroutineGroup& g) {
     QStringList parts;
     for (const core::GroupLabel& l : g.sharedLabels) parts << qs(l.text());
+    QStringList sets;  // the labels that differ among the members, with their counts
+    for (const auto& [set, count] : g.labelSets)
+        sets << QStringLiteral("%1 ×%2").arg(qs(set)).arg(count);
+    if (!sets.isEmpty()) parts << sets.join(QStringLiteral("; "));
     return parts.join(QStringLiteral(", "));
 }
 
@@ -514,6 +518,8 @@ QVariant GoroutineGroupModel::groupData(const Entry& e, Column column, int role)
                 lines << tr("Goroutines: %1").arg(ids.join(QStringLiteral(", ")));
             }
             for (const core::GroupLabel& l : g.sharedLabels) lines << qs(l.text());
+            for (const auto& [set, count] : g.labelSets)
+                lines << QStringLiteral("%1: %2").arg(qs(set)).arg(count);
             lines << QString();
             for (size_t i = 0; i < g.frames.size() && i < size_t(kMaxTooltipFrames); ++i)
                 lines << frameText(g.frames[i], true);

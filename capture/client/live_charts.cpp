@@ -145,28 +145,60 @@ QString formatShownValue(double shown, const QString& unit) {
     return QStringLiteral("%1 %2").arg(number, unit);
 }
 
-std::vector<MetricPoint> shownPoints(const MetricSeries& series, double from, bool rate,
-                                     double scale) {
-    // The first point at or after `from` (times only grow), and for rates its neighbour.
+namespace {
+
+// The first point at or after `time` (times only grow).
+qsizetype firstAtOrAfter(const MetricSeries& series, double time) {
     qsizetype lo = 0, hi = series.size();
     while (lo < hi) {
         const qsizetype mid = lo + (hi - lo) / 2;
-        if (series.at(mid).time < from)
+        if (series.at(mid).time < time)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+}  // namespace
+
+std::vector<MetricPoint> shownPoints(const MetricSeries& series, double from, bool rate,
+                                     double scale) {
+    const qsizetype lo = firstAtOrAfter(series, from);
     std::vector<MetricPoint> out;
     out.reserve(size_t(series.size() - lo));
     const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (!rate) {
+        for (qsizetype i = lo; i < series.size(); ++i) {
+            const MetricPoint p = series.at(i);
+            out.push_back({p.time, p.isGap() ? nan : p.value * scale});
+        }
+        return out;
+    }
+    // A counter's rate over the readings of the last kRateWindowSeconds (since the last
+    // gap), not between neighbours: a slow integer counter (GC cycles) then reads 12/min,
+    // not 0, 60, 0, 0, 60.
+    qsizetype j = lo > 0 ? firstAtOrAfter(series, series.at(lo).time - kRateWindowSeconds) : 0;
+    qsizetype afterGap = j;
+    for (qsizetype k = j; k < lo; ++k)
+        if (series.at(k).isGap()) afterGap = k + 1;
     for (qsizetype i = lo; i < series.size(); ++i) {
         const MetricPoint p = series.at(i);
-        if (!rate) {
-            out.push_back({p.time, p.isGap() ? nan : p.value * scale});
+        if (p.isGap()) {
+            afterGap = i + 1;
+            out.push_back({p.time, nan});
             continue;
         }
         if (i == 0) continue;  // the first reading of a counter has no rate
-        const auto r = rateBetween(series.at(i - 1), p);
+        const MetricPoint previous = series.at(i - 1);
+        if (!previous.isGap() && p.value < previous.value) afterGap = i;  // a reset
+        while (j < i && series.at(j).time < p.time - kRateWindowSeconds) ++j;
+        const qsizetype start = std::max(j, afterGap);
+        std::optional<double> r;
+        if (start < i)
+            r = rateBetween(series.at(start), p);
+        else if (!previous.isGap())  // readings further apart than the window
+            r = rateBetween(previous, p);
         out.push_back({p.time, r ? *r * scale : nan});
     }
     return out;

@@ -45,8 +45,12 @@ LiveLineSpec lineForMetric(const MetricSample& sample);
 // A shown value with its unit: "12.50 MiB", "0.153 cores", "1,204".
 QString formatShownValue(double shown, const QString& unit);
 
+// Counters are shown as their rate over the readings of this many seconds.
+constexpr double kRateWindowSeconds = 10;
+
 // The shown points of a line from `from` on (seconds, as the series' times): the series'
-// values, or the rates between neighbours for a counter, times `scale`; gaps stay NaN.
+// values, or a counter's rate over the last kRateWindowSeconds, times `scale`; gaps stay
+// NaN.
 // Reads only the window (a binary search for its start), however long the series.
 std::vector<MetricPoint> shownPoints(const MetricSeries& series, double from, bool rate,
                                      double scale);

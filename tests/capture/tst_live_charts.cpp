@@ -182,15 +182,25 @@ private slots:
         QCOMPARE(all.size(), size_t(6));               // no rate at the first reading
         QCOMPARE(all[0].time, 1.0);
         QCOMPARE(all[0].value, 600.0);
-        QCOMPARE(all[1].value, 1200.0);
-        QVERIFY(all[2].isGap());  // into the gap
-        QVERIFY(all[3].isGap());  // out of it
-        QVERIFY(all[4].isGap());  // the reset
+        QCOMPARE(all[1].value, 900.0);  // over the 2 s of readings so far: 30 in 2 s
+        QVERIFY(all[2].isGap());        // into the gap
+        QVERIFY(all[3].isGap());        // out of it
+        QVERIFY(all[4].isGap());        // the reset
         QCOMPARE(all[5].value, 600.0);
         // A window that starts mid-way still has the rate at its first point.
         const auto tail = shownPoints(s, 2, true, 1);
         QCOMPARE(tail.size(), size_t(5));
-        QCOMPARE(tail.front().value, 20.0);
+        QCOMPARE(tail.front().value, 15.0);  // the same rate as in the whole window
+    }
+
+    // A slow integer counter (a GC every 5 s, read every second) reads as its rate, not as
+    // 0, 0, 0, 0, 1 per second: the rate is taken over the last kRateWindowSeconds.
+    void slowCounterReadsSteady() {
+        MetricSeries s;
+        for (int t = 0; t <= 60; ++t) s.append(t, std::floor(t / 5.0));
+        for (const MetricPoint& p : shownPoints(s, 15, true, 60)) {  // per minute
+            QVERIFY2(p.value >= 6 && p.value <= 18, qPrintable(QString::number(p.value)));
+        }
     }
 
     void decimationKeepsSpikesAndGaps() {

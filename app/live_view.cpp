@@ -360,8 +360,7 @@ bool LiveView::resolveLines(const MetricSnapshot& snapshot) {
 
 void LiveView::onPolled(const Poll& p) {
     if (paused_) return;  // answered after the pause: not shown
-    const bool elsewhere =
-        !p.ok && p.answered && p.category == ErrorCategory::NotWhatWasAsked && !everOk_;
+    const bool elsewhere = metricsElsewhere(p) && !everOk_;
     if (elsewhere && sources_.size() > 1) {
         // Not here (404, or not metrics): the next place, e.g. /debug/vars after /metrics;
         // after a whole round, the next round waits for the next tick.

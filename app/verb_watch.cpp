@@ -97,9 +97,9 @@ public:
                           << str(metricsSourceName(last.snapshot.source)) << ")\n";
                 return last;
             }
-            // The node is not answering, or refuses the token: the other paths will not do
-            // better.
-            if (last.cancelled || last.category != ErrorCategory::NotWhatWasAsked) return last;
+            // The node is not answering, refuses the token or fails (5xx): the other paths
+            // will not do better.
+            if (!metricsElsewhere(last)) return last;
             tried << QStringLiteral("%1 (%2)").arg(url.path(), last.message);
         }
         if (candidates.size() > 1) {

@@ -10,6 +10,7 @@ MetricsPoll pollMetrics(const FetchOptions& o) {
     const FetchResult r = fetchUrl(o);
     p.time = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     p.answered = r.ok();
+    p.status = r.ok() ? r.status : 0;
     if (r.cancelled) {
         p.cancelled = true;
         p.category = ErrorCategory::Network;
@@ -43,6 +44,10 @@ MetricsPoll pollMetrics(const FetchOptions& o) {
     }
     p.ok = true;
     return p;
+}
+
+bool metricsElsewhere(const MetricsPoll& p) {
+    return !p.ok && !p.cancelled && p.answered && (p.status == 404 || p.status == 200);
 }
 
 }  // namespace embers::capture

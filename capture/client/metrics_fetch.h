@@ -18,11 +18,17 @@ struct MetricsPoll {
     ErrorCategory category = ErrorCategory::Ok;
     QString message;  // one line when not ok, never the token
     QUrl url;         // what was asked
+    int status = 0;   // the HTTP status; 0 when there was no answer
     MetricSnapshot snapshot;
     double time = 0;  // Unix seconds when the answer arrived
 };
 
 // Fetches options.url with the options' token and TLS settings. Never throws.
 MetricsPoll pollMetrics(const FetchOptions& options);
+
+// True when the metrics are not at this place but may be at another: it answered 404, or
+// 200 with something that is not metrics. (A refused token, an error of the node (5xx) or
+// no answer would be the same elsewhere.)
+bool metricsElsewhere(const MetricsPoll& poll);
 
 }  // namespace embers::capture

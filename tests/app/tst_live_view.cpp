@@ -162,6 +162,27 @@ private slots:
             header.constData());
     }
 
+    // Only "not here" moves on to the next place: a 404 or a page that is not metrics; an
+    // error of the node (500) would be the same elsewhere, and is reported as it is.
+    void movesOnOnlyWhenNotHere() {
+        app::LiveView view;
+        const QUrl metrics(QStringLiteral("http://127.0.0.1:1/metrics"));
+        view.setSource(metrics, QString(), QString(), false);
+        view.setFallbackSources({QUrl(QStringLiteral("http://127.0.0.1:1/debug/vars"))});
+        capture::MetricsPoll failed;  // not started: only what is fed in
+        failed.answered = true;
+        failed.time = 1000;
+        failed.status = 500;
+        failed.category = capture::ErrorCategory::NotWhatWasAsked;
+        failed.message = QStringLiteral("no metrics: 500 internal server error, retrying");
+        view.ingest(failed);
+        QCOMPARE(view.source(), metrics);
+        QVERIFY(view.statusText().contains(QStringLiteral("500")));
+        failed.status = 404;
+        view.ingest(failed);
+        QCOMPARE(view.source().path(), QStringLiteral("/debug/vars"));
+    }
+
     void pollsTheDemo() {
         view_ = new app::LiveView;
         view_->resize(900, 700);

@@ -70,6 +70,8 @@ public:
     // target's id); loads them. Empty: nothing is remembered.
     void setSettingsKey(const QString& key);
     QString settingsKey() const { return settingsKey_; }
+    // The node's name, for the names of exported files ("live-node-2026-…png").
+    void setNodeName(const QString& name) { nodeName_ = name; }
     void setInterval(int ms);  // default: the last one chosen, else 1000
     int interval() const { return intervalMs_; }
     void start();
@@ -211,7 +213,7 @@ private:
     QString notice_;        // shown beside the status until noticeUntilMs_
     qint64 noticeUntilMs_ = 0;
     bool insecure_ = false;
-    QString settingsKey_;
+    QString settingsKey_, nodeName_;
     int intervalMs_ = 1000;
     bool paused_ = false;
     bool inFlight_ = false;

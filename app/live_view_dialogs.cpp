@@ -18,6 +18,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "client/profile_kinds.h"
 #include "live_view.h"
 
 namespace embers::app {
@@ -278,7 +279,10 @@ void LiveView::exportTo(bool asPng) {
         QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-ddTHH-mm-ss"));
     const QString path = QFileDialog::getSaveFileName(
         this, asPng ? tr("Save the charts") : tr("Save the series"),
-        QDir(dir).filePath(QStringLiteral("live-%1.%2").arg(stamp, asPng ? "png" : "csv")),
+        QDir(dir).filePath(
+            QStringLiteral("live-%1%2.%3")
+                .arg(nodeName_.isEmpty() ? QString() : sanitizeFileNamePart(nodeName_) + u'-',
+                     stamp, asPng ? "png" : "csv")),
         asPng ? tr("PNG images (*.png)") : tr("CSV files (*.csv)"));
     if (path.isEmpty()) return;
     settings.setValue(QStringLiteral("live/exportDir"), QFileInfo(path).absolutePath());

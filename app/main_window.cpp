@@ -226,6 +226,7 @@ LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
     auto* live = new LiveView;
     configureLive(live, t, token, targets_->tokenProviderFor(t));
     live->setSettingsKey(t.id);
+    live->setNodeName(t.name);
     const int index = tabs_->addTab(live, tr("Live — %1").arg(t.name));
     tabs_->setTabToolTip(index, t.displayUrl());
     tabs_->setCurrentIndex(index);
@@ -256,6 +257,7 @@ LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
                 configureLive(live, changed, token, targets_->tokenProviderFor(changed));
                 const int at = tabs_->indexOf(live);
                 tabs_->setTabText(at, tr("Live — %1").arg(changed.name));
+                live->setNodeName(changed.name);
                 tabs_->setTabToolTip(at, changed.displayUrl());
             });
     connect(targets_, &TargetsPanel::targetRemoved, live, [live, id](const QString& removed) {

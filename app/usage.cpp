@@ -105,8 +105,8 @@ watch URL
   expvar JSON are read.
   --interval S            seconds between polls (default 1; decimals allowed)
   --count N               stop after N polls (default 0: until Ctrl-C)
-  --format text|json      text (default): a line per poll with heap, goroutines,
-                          threads, GC count, CPU seconds per second, RSS and the
+  --format text|json      text (default): a line per poll with heap in use,
+                          goroutines, threads, GC count, CPU (cores), RSS and the
                           number of metrics; json: one object per line,
                           {"time": UNIX_SECONDS, "values": {"NAME": NUMBER, ...}}
                           with names as the source gives them (expvar fields

@@ -144,14 +144,16 @@ std::optional<double> firstOf(const MetricSnapshot& s, std::initializer_list<con
 }
 
 // "17:45:01  heap 12.6 MiB (next GC 17.4 MiB)  goroutines 34  threads 9  gc 4
-// cpu 0.31 s/s  rss 21.6 MiB  15 metrics": what is there of it.
+// cpu 0.31 cores  rss 21.6 MiB  15 metrics": what is there of it, in the Live view's words
+// (heap is the heap in use where the source says it, as on the Live view's heap chart).
 std::string textLine(const Poll& p, const Poll* previous) {
     const MetricSnapshot& s = p.snapshot;
     QStringList parts;
     parts << QDateTime::fromMSecsSinceEpoch(qint64(p.time * 1000))
                  .toString(QStringLiteral("HH:mm:ss"));
-    if (const auto heap = firstOf(
-            s, {"go_memstats_heap_alloc_bytes", "memstats.HeapAlloc", "embers_heap_inuse_bytes"})) {
+    if (const auto heap =
+            firstOf(s, {"go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes",
+                        "memstats.HeapInuse", "memstats.HeapAlloc", "embers_heap_inuse_bytes"})) {
         QString h = QStringLiteral("heap %1").arg(bytes(*heap));
         if (const auto next = firstOf(s, {"go_memstats_next_gc_bytes", "memstats.NextGC"}))
             h += QStringLiteral(" (next GC %1)").arg(bytes(*next));
@@ -169,7 +171,7 @@ std::string textLine(const Poll& p, const Poll* previous) {
             firstOf(previous->snapshot, {"process_cpu_seconds_total", "process.cpu_seconds"});
         if (before) {
             if (const auto rate = rateBetween(*before, *cpu, p.time - previous->time))
-                parts << QStringLiteral("cpu %1 s/s").arg(*rate, 0, 'f', 2);
+                parts << QStringLiteral("cpu %1 cores").arg(*rate, 0, 'f', 2);
         }
     }
     if (const auto rss =

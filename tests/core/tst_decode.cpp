@@ -196,6 +196,24 @@ private slots:
         QCOMPARE(p->functions().size(), size_t(4));
     }
 
+    // A large folded file reports how far it has read, and stops when asked to.
+    void foldedStacksReportProgressAndCancel() {
+        std::string text;
+        for (int i = 0; i < 100000; ++i) text += "main;work;leaf" + std::to_string(i % 50) + " 1\n";
+        std::vector<double> seen;
+        DecodeOptions o;
+        o.progress = [&](double f) {
+            seen.push_back(f);
+            return true;
+        };
+        QCOMPARE(decodeProfile(text, o)->sampleCount(), size_t(100000));
+        QVERIFY(seen.size() >= 5);
+        QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+        QVERIFY(seen.back() > 0.9 && seen.back() <= 1.0);
+        o.progress = [](double f) { return f < 0.5; };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, decodeProfile(text, o));
+    }
+
     void foldedStacksWithBadLine() {
         expectFormatError("main;work 4\nthis is not a stack\n", "line 2");
     }
@@ -221,6 +239,18 @@ private slots:
         QCOMPARE(leaf.line, int64_t(42));
         QCOMPARE(p->sampleLabels(1).size(), size_t(1));
         QCOMPARE(std::string(p->str(p->sampleLabels(1)[0].str)), std::string("alpha"));
+    }
+
+    // A function line without its file:line line (a cut or hand-written dump) is still a
+    // frame.
+    void goroutineDebug2WithoutFileLines() {
+        const ProfilePtr p = decodeProfile(std::string_view(
+            "goroutine 1 [running]:\nmain.work(0x1)\nmain.main()\n\tmain.go:10 +0x1d\n"));
+        QCOMPARE(p->sampleCount(), size_t(1));
+        const auto locs = p->sampleLocations(0);
+        QCOMPARE(locs.size(), size_t(2));
+        QCOMPARE(std::string(p->str(p->function(p->lines(p->location(locs[0]))[0].function).name)),
+                 std::string("main.work"));
     }
 
     void goroutineDebug2() {

@@ -64,7 +64,7 @@ ProfilePtr decodeUncompressed(std::string_view raw, const DecodeOptions& options
         case InputKind::GoroutineText:
             return decodeGoroutineText(raw);
         case InputKind::FoldedText:
-            return decodeFolded(raw);
+            return decodeFolded(raw, options.progress);
         default:
             return decodeProto(raw, options);
     }

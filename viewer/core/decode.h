@@ -42,7 +42,7 @@ ProfilePtr decodeProtoStreaming(GunzipStream& stream, uint64_t compressedSize,
 inline constexpr uint64_t kStreamingMinSize = uint64_t{1} << 20;
 
 // Parses folded stacks ("main;work;leaf 42" per line, root first).
-ProfilePtr decodeFolded(std::string_view text);
+ProfilePtr decodeFolded(std::string_view text, const std::function<bool(double)>& progress = {});
 
 // Reads and decodes a file. Errors read "FILE: problem".
 ProfilePtr readProfileFile(const std::string& path, const DecodeOptions& options = {});

@@ -9,13 +9,17 @@
 
 namespace embers::core {
 
-ProfilePtr decodeFolded(std::string_view text) {
+ProfilePtr decodeFolded(std::string_view text, const std::function<bool(double)>& progress) {
     ProfileBuilder b;
     b.addSampleType("samples", "count");
     b.data().periodType = b.data().sampleTypes[0];
     b.data().period = 1;
     std::vector<LocId> stack;
     forEachLine(text, [&](size_t lineNo, std::string_view line) {
+        // After inflating (0–0.3): the share of the text read so far; false cancels.
+        if (progress && lineNo % 16384 == 0 &&
+            !progress(0.3 + 0.7 * double(line.data() - text.data()) / double(text.size())))
+            throw Cancelled("cancelled");
         line = trimmed(line);
         if (line.empty() || line.front() == '#') return;
         const size_t space = line.find_last_of(" \t");

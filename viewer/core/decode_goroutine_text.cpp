@@ -132,13 +132,21 @@ private:
         std::string_view pendingFunc;
         bool inBlock = false;
         bool createdBy = false;
+        // A function line with no file:line line after it (a hand-edited or cut dump):
+        // still a frame, of unknown file.
+        const auto settle = [&] {
+            if (!pendingFunc.empty() && !createdBy) stack_.push_back(frame(pendingFunc, {}, 0, 0));
+            pendingFunc = {};
+        };
         forEachLine(text, [&](size_t lineNo, std::string_view line) {
             if (trimmed(line).empty()) {
+                settle();
                 if (inBlock) flush(1);
                 inBlock = false;
                 return;
             }
             if (line.starts_with("goroutine ") && line.ends_with(":")) {
+                settle();
                 if (inBlock) flush(1);
                 inBlock = true;
                 createdBy = false;
@@ -159,6 +167,7 @@ private:
             }
             if (line.starts_with("...")) return;  // additional frames elided
             if (line.starts_with("created by ")) {
+                settle();
                 createdBy = true;
                 std::string_view f = line.substr(11);
                 if (const size_t in = f.find(" in goroutine "); in != std::string_view::npos)
@@ -167,6 +176,7 @@ private:
                 return;
             }
             // "main.worker(0xc0000, …)" -> "main.worker"
+            settle();
             std::string_view func = line;
             if (func.ends_with(")")) {
                 if (const size_t paren = func.rfind('(');
@@ -175,6 +185,7 @@ private:
             }
             pendingFunc = func;
         });
+        settle();
         if (inBlock) flush(1);
     }
 

@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QPointF>
+#include <QSharedPointer>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
@@ -29,6 +30,7 @@ class QComboBox;
 class QCPAxisRect;
 class QCPGraph;
 class QCPLegend;
+class QCPAxisTicker;
 class QCPMarginGroup;
 class QCustomPlot;
 class QLabel;
@@ -223,7 +225,8 @@ private:
     std::map<QString, capture::MetricSeries> series_;
     capture::MetricSnapshot last_;  // the last good answer
     std::vector<Chart> charts_;
-    std::vector<QCPMarginGroup*> marginGroups_;  // of the current layout
+    std::vector<QCPMarginGroup*> marginGroups_;                // of the current layout
+    QSharedPointer<QCPAxisTicker> wholeTicker_, plainTicker_;  // value axes' tick steps
     std::vector<Marker> markers_;
     std::optional<Armed> trigger_;
     int triggerCount_ = 0;

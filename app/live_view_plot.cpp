@@ -4,6 +4,7 @@
 #include <qcustomplot.h>
 #include <QFileInfo>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QSaveFile>
 #include <QToolTip>
 
@@ -92,6 +93,13 @@ void LiveView::rebuildPlot() {
     }
     const int columns = shown.size() > 3 ? 2 : 1;
     for (int col = 0; col < columns; ++col) marginGroups_.push_back(new QCPMarginGroup(plot_));
+    if (!wholeTicker_) {
+        auto* whole = new QCPAxisTickerFixed;
+        whole->setTickStep(1);
+        whole->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        wholeTicker_ = QSharedPointer<QCPAxisTicker>(whole);
+        plainTicker_ = QSharedPointer<QCPAxisTicker>(new QCPAxisTicker);
+    }
     QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
     ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
     ticker->setTickCount(4);
@@ -238,6 +246,14 @@ void LiveView::redraw() {
         for (QCPAxis* axis : {c.rect->axis(QCPAxis::atLeft), c.rect->axis(QCPAxis::atRight)}) {
             QCPRange range;
             bool any = false;
+            // Whole numbers only (goroutines, threads): whole ticks, not 2.5 goroutines.
+            bool whole = true;
+            for (const Line& l : c.lines)
+                if (l.graph->valueAxis() == axis)
+                    for (auto d = l.graph->data()->constBegin();
+                         whole && d != l.graph->data()->constEnd(); ++d)
+                        whole = std::isnan(d->value) || d->value == std::floor(d->value);
+            axis->setTicker(whole ? wholeTicker_ : plainTicker_);
             const auto include = [&](const QCPRange& r) {
                 range =
                     any ? QCPRange(std::min(range.lower, r.lower), std::max(range.upper, r.upper))
@@ -416,7 +432,28 @@ void LiveView::onMouseMove(QMouseEvent* event) {
 
 bool LiveView::exportPng(const QString& path) {
     plot_->replot(QCustomPlot::rpImmediateRefresh);
-    return plot_->savePng(path, std::max(plot_->width(), 800), std::max(plot_->height(), 600));
+    const QPixmap charts =
+        plot_->toPixmap(std::max(plot_->width(), 800), std::max(plot_->height(), 600));
+    // A title line above the charts: which node, from where, when (a PNG passed around
+    // later says what it shows).
+    const QFontMetrics metrics(font());
+    const int band = metrics.height() + 12;
+    QImage image(charts.width(), charts.height() + band, QImage::Format_RGB32);
+    image.fill(palette().color(QPalette::Base));
+    QPainter painter(&image);
+    painter.setPen(palette().color(QPalette::WindowText));
+    painter.setFont(font());
+    const QString when =
+        QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QString where = url_.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
+    painter.drawText(QRect(8, 0, image.width() - 16, band), Qt::AlignVCenter | Qt::AlignLeft,
+                     nodeName_.isEmpty()
+                         ? QStringLiteral("%1 — %2").arg(where, when)
+                         : QStringLiteral("%1 (%2) — %3").arg(nodeName_, where, when));
+    painter.drawPixmap(0, band, charts);
+    painter.end();
+    QSaveFile file(path);
+    return file.open(QIODevice::WriteOnly) && image.save(&file, "PNG") && file.commit();
 }
 
 bool LiveView::exportCsv(const QString& path) const {

@@ -1,6 +1,7 @@
 #include "profile_tab.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -140,6 +141,7 @@ QWidget* ProfileTab::buildToolbar() {
     sampleType_ = new QComboBox;
     sampleType_->setToolTip(tr("Sample type (e.g. cpu, inuse_space, alloc_objects)"));
     sampleType_->setMinimumContentsLength(8);
+    sampleType_->setSizeAdjustPolicy(QComboBox::AdjustToContents);  // "alloc_objects" whole
     focus_ =
         filterEdit(tr("focus"), tr("Keep samples with a frame matching this regex (pprof -focus)"));
     ignore_ = filterEdit(tr("ignore"),
@@ -204,10 +206,11 @@ void ProfileTab::compareWith(const QString& basePath) {
     o.diffBasePath = basePath;
     session_->setOptions(o);
     compare_->setText(basePath.isEmpty() ? tr("Compare with…") : tr("Stop comparing"));
-    diffLabel_->setText(
-        basePath.isEmpty()
-            ? QString()
-            : tr("base: %1 (red grew, green shrank)").arg(QFileInfo(basePath).fileName()));
+    diffLabel_->setText(basePath.isEmpty() ? QString()
+                                           : tr("base: %1").arg(QFileInfo(basePath).fileName()));
+    diffLabel_->setToolTip(basePath.isEmpty() ? QString()
+                                              : tr("Differences against %1: red grew, green shrank")
+                                                    .arg(QDir::toNativeSeparators(basePath)));
     emit titleChanged();
 }
 

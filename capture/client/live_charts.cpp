@@ -175,13 +175,20 @@ std::vector<MetricPoint> shownPoints(const MetricSeries& series, double from, bo
         }
         return out;
     }
-    // A counter's rate over the readings of the last kRateWindowSeconds (since the last
-    // gap), not between neighbours: a slow integer counter (GC cycles) then reads 12/min,
-    // not 0, 60, 0, 0, 60.
-    qsizetype j = lo > 0 ? firstAtOrAfter(series, series.at(lo).time - kRateWindowSeconds) : 0;
-    qsizetype afterGap = j;
-    for (qsizetype k = j; k < lo; ++k)
+    // A counter's rate over the last kRateWindowSeconds of readings (from the last one at
+    // least that old), not between neighbours: a slow integer counter (GC cycles) then
+    // reads 12/min, not 0, 60, 0, 0, 60. After a gap, a reset or at the start, no rate
+    // until kRateMinSpanSeconds have passed: one GC over 1 s is no rate of 60/min.
+    const double window = kRateWindowSeconds;
+    qsizetype j = std::max<qsizetype>(
+        0, (lo > 0 ? firstAtOrAfter(series, series.at(lo).time - window) : 0) - 1);
+    qsizetype afterGap = 0;
+    for (qsizetype k = j; k < lo; ++k) {
         if (series.at(k).isGap()) afterGap = k + 1;
+        if (k > 0 && !series.at(k).isGap() && !series.at(k - 1).isGap() &&
+            series.at(k).value < series.at(k - 1).value)
+            afterGap = k;
+    }
     for (qsizetype i = lo; i < series.size(); ++i) {
         const MetricPoint p = series.at(i);
         if (p.isGap()) {
@@ -192,13 +199,11 @@ std::vector<MetricPoint> shownPoints(const MetricSeries& series, double from, bo
         if (i == 0) continue;  // the first reading of a counter has no rate
         const MetricPoint previous = series.at(i - 1);
         if (!previous.isGap() && p.value < previous.value) afterGap = i;  // a reset
-        while (j < i && series.at(j).time < p.time - kRateWindowSeconds) ++j;
+        while (j + 1 < i && series.at(j + 1).time <= p.time - window) ++j;
         const qsizetype start = std::max(j, afterGap);
-        std::optional<double> r;
-        if (start < i)
-            r = rateBetween(series.at(start), p);
-        else if (!previous.isGap())  // readings further apart than the window
-            r = rateBetween(previous, p);
+        if (start >= i || p.time - series.at(start).time < kRateMinSpanSeconds)
+            continue;  // not enough readings yet since the start, a gap or a reset
+        const auto r = rateBetween(series.at(start), p);
         out.push_back({p.time, r ? *r * scale : nan});
     }
     return out;

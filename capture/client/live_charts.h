@@ -45,8 +45,10 @@ LiveLineSpec lineForMetric(const MetricSample& sample);
 // A shown value with its unit: "12.50 MiB", "0.153 cores", "1,204".
 QString formatShownValue(double shown, const QString& unit);
 
-// Counters are shown as their rate over the readings of this many seconds.
+// Counters are shown as their rate over the readings of this many seconds, once readings
+// span kRateMinSpanSeconds (after the start, a gap or a counter reset).
 constexpr double kRateWindowSeconds = 10;
+constexpr double kRateMinSpanSeconds = 5;
 
 // The shown points of a line from `from` on (seconds, as the series' times): the series'
 // values, or a counter's rate over the last kRateWindowSeconds, times `scale`; gaps stay

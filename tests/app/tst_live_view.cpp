@@ -86,13 +86,13 @@ private slots:
         const QString heap = QStringLiteral("go_memstats_heap_inuse_bytes");
         app::LiveView view;
         view.resize(900, 700);
-        view.ingest(answer(1000, 50, 8 << 20));
+        view.ingest(answer(990, 50, 8 << 20));
         QVERIFY(view.addMetric(requests));
         QCOMPARE(view.series(requests).size(), 1);
-        QCOMPARE(view.series(requests).at(0).time, 1000.0);
-        view.ingest(answer(1002, 70, 8 << 20));
+        QCOMPARE(view.series(requests).at(0).time, 990.0);
+        view.ingest(answer(996, 110, 8 << 20));
         QVERIFY(view.lastShown(requests).has_value());
-        QCOMPARE(*view.lastShown(requests), 10.0);  // (70 - 50) / 2 s
+        QCOMPARE(*view.lastShown(requests), 10.0);  // (110 - 50) / 6 s
 
         // A trigger on the heap above 16 MiB whose first capture cannot start.
         QString refusal = QStringLiteral("another capture is running");
@@ -106,29 +106,29 @@ private slots:
         above.cooldownSeconds = 60;
         QVERIFY(view.armTrigger(heap, above, QStringLiteral("cpu")));
         // Below the threshold, the threshold is still on the heap chart's value axis.
-        view.ingest(answer(1003, 70, 4 << 20));
+        view.ingest(answer(1003, 110, 4 << 20));
         bool thresholdShown = false;
         for (QCPAxisRect* rect : view.findChild<QCustomPlot*>()->axisRects())
             thresholdShown |= rect->axis(QCPAxis::atLeft)->range().contains(16.0);
         QVERIFY(thresholdShown);
         QVERIFY(asked.isEmpty());
-        view.ingest(answer(1004, 70, 32 << 20));
+        view.ingest(answer(1004, 110, 32 << 20));
         QCOMPARE(asked, QStringList{QStringLiteral("cpu (automatic)")});
         QCOMPARE(view.triggerCount(), 0);  // not counted: nothing started
         QVERIFY(view.statusText().contains(QStringLiteral("no capture started")));
         QVERIFY(view.statusText().contains(refusal));
         refusal.clear();
-        view.ingest(answer(1005, 70, 32 << 20));  // still due: it fires now
+        view.ingest(answer(1005, 110, 32 << 20));  // still due: it fires now
         QCOMPARE(view.triggerCount(), 1);
         QCOMPARE(asked.size(), 2);
-        view.ingest(answer(1006, 70, 32 << 20));  // then waits for the cooldown
+        view.ingest(answer(1006, 110, 32 << 20));  // then waits for the cooldown
         QCOMPARE(view.triggerCount(), 1);
         // Re-armed with a new threshold: the cooldown goes on.
         above.threshold = 20;
         QVERIFY(view.armTrigger(heap, above, QStringLiteral("cpu")));
-        view.ingest(answer(1007, 70, 32 << 20));
+        view.ingest(answer(1007, 110, 32 << 20));
         QCOMPARE(view.triggerCount(), 1);
-        view.ingest(answer(1066, 70, 32 << 20));
+        view.ingest(answer(1066, 110, 32 << 20));
         QCOMPARE(view.triggerCount(), 2);
 
         // The button asks the handler too, as a capture someone is there to confirm.
@@ -140,7 +140,7 @@ private slots:
         for (QPushButton* b : view.findChildren<QPushButton*>())
             if (b->text() == QStringLiteral("Capture CPU")) b->click();
         QVERIFY(view.statusText().contains(QStringLiteral("No capture: ") + refusal));
-        view.ingest(answer(1067, 70, 4 << 20));
+        view.ingest(answer(1067, 110, 4 << 20));
         QVERIFY(view.statusText().contains(QStringLiteral("No capture: ") + refusal));
 
         // Paused: said so; resumed: a gap over the paused time, not a line across it.

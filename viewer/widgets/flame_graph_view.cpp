@@ -1,7 +1,7 @@
 #include "flame_graph_view.h"
 
+#include <QEvent>
 #include <QFontMetrics>
-#include <QResizeEvent>
 #include <algorithm>
 
 #include <QHBoxLayout>
@@ -85,6 +85,7 @@ FlameGraphView::FlameGraphView(ProfileSession* session, QWidget* parent)
     connect(graph_, &FlameGraphWidget::functionClicked, session_, &ProfileSession::selectFunction);
     connect(session_, &ProfileSession::functionSelected, graph_,
             &FlameGraphWidget::setSelectedFunction);
+    breadcrumb_->installEventFilter(this);
     connect(breadcrumb_, &QLabel::linkActivated, this, [this](const QString& link) {
         // Links are the number of levels to go back.
         for (int i = link.toInt(); i > 0; --i) graph_->back();
@@ -147,9 +148,11 @@ void FlameGraphView::updateBreadcrumb() {
     breadcrumb_->setToolTip(names.join(sep));
 }
 
-void FlameGraphView::resizeEvent(QResizeEvent* event) {
-    QWidget::resizeEvent(event);
-    if (back_) updateBreadcrumb();  // not while the constructor lays out
+bool FlameGraphView::eventFilter(QObject* watched, QEvent* event) {
+    // The breadcrumb's room changes with the view and with the search's match count beside
+    // it: what fits is worked out again.
+    if (watched == breadcrumb_ && event->type() == QEvent::Resize) updateBreadcrumb();
+    return QWidget::eventFilter(watched, event);
 }
 
 QString FlameGraphView::exportTo(const QString& path, int width) const {

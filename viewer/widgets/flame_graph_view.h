@@ -28,7 +28,7 @@ public slots:
     void focusSearch();
 
 protected:
-    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void onAnalysisReady();

@@ -628,6 +628,7 @@ GoroutineView::GoroutineView(ProfileSession* session, QWidget* parent)
     clearCompareButton_->setText(tr("Stop comparing"));
     clearCompareButton_->setVisible(false);
     summary_ = new QLabel(this);
+    summary_->setMinimumWidth(60);  // cut (whole text in the tooltip) rather than squeeze
     message_ = new QLabel(this);
     message_->setWordWrap(true);
     message_->setVisible(false);
@@ -905,6 +906,7 @@ QString GoroutineView::summaryText() const {
 
 void GoroutineView::updateSummary() {
     summary_->setText(summaryText());
+    summary_->setToolTip(summary_->text());
 }
 
 }  // namespace embers::widgets

@@ -13,6 +13,7 @@
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QScrollBar>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -208,8 +209,15 @@ void TopTableView::onAnalysisReady() {
         result->isDiff() != sizedForDiff_) {
         sizedForDiff_ = result->isDiff();
         table_->resizeColumnsToContents();
-        const int nameWidth = qMax(header->sectionSize(TopTableModel::Name), 300);
-        header->resizeSection(TopTableModel::Name, qMin(nameWidth, 700));
+        // The name gets what the numbers leave (at least 150 px): no scrolling sideways
+        // to read which function a row is.
+        int numbers = 0;
+        for (int c = 0; c < model_->columnCount(); ++c)
+            if (c != TopTableModel::Name) numbers += header->sectionSize(c);
+        const int room = table_->viewport()->width() > 200 ? table_->viewport()->width() : 600;
+        header->resizeSection(
+            TopTableModel::Name,
+            qBound(150, room - numbers, qMax(header->sectionSize(TopTableModel::Name), 150)));
         header->setStretchLastSection(model_->columnCount() == TopTableModel::Name + 1);
         columnsSized_ = model_->rowCount() > 0;
     } else {
@@ -222,9 +230,18 @@ void TopTableView::onAnalysisReady() {
     if (!session_->selectedFunction().isEmpty()) onFunctionSelected(session_->selectedFunction());
 }
 
+void TopTableView::scrollToRow(const QModelIndex& index) {
+    // Up or down only: the columns stay where the user has them (scrolling to a row's
+    // name cell would hide the numbers).
+    QScrollBar* sideways = table_->horizontalScrollBar();
+    const int x = sideways->value();
+    table_->scrollTo(index, QAbstractItemView::EnsureVisible);
+    sideways->setValue(x);
+}
+
 void TopTableView::onFunctionSelected(const QString& name) {
     if (currentFunction() == name && !name.isEmpty()) {
-        table_->scrollTo(table_->currentIndex());
+        scrollToRow(table_->currentIndex());
         return;
     }
     // The first shown row of that function (the hottest line, at lines
@@ -241,7 +258,7 @@ void TopTableView::onFunctionSelected(const QString& name) {
         const QModelIndex index = proxy_->index(best, TopTableModel::Name);
         table_->selectionModel()->setCurrentIndex(
             index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        table_->scrollTo(index, QAbstractItemView::EnsureVisible);
+        scrollToRow(index);
     }
     syncing_ = false;
 }

@@ -59,6 +59,7 @@ signals:
 private:
     void onAnalysisReady();
     void onFunctionSelected(const QString& name);
+    void scrollToRow(const QModelIndex& index);
     void onCurrentRowChanged();
     void onGranularityChosen(int index);
     void applyFilter();

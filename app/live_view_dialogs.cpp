@@ -202,12 +202,14 @@ void LiveView::triggerDialog() {
     }
     auto* form = new QFormLayout;
     form->addRow(tr("When:"), metric);
-    form->addRow(tr("Goes:"), direction);
+    form->addRow(tr("When it is:"), direction);
     form->addRow(tr("Threshold:"), threshold);
     form->addRow(tr("Capture:"), kind);
     form->addRow(tr("At most once every:"), cooldown);
-    auto* note = new QLabel(tr("The capture is taken from this node and opens when it is done; "
-                               "its moment is marked on the charts."),
+    auto* note = new QLabel(tr("Checked at every poll, from the moment it is armed (a value "
+                               "already beyond the threshold captures at once). The capture is "
+                               "taken from this node and kept with the others; it is marked on "
+                               "the charts, and a click on the mark opens it."),
                             &dialog);
     note->setWordWrap(true);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);

@@ -22,10 +22,21 @@ namespace {
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 constexpr double kMarkerReachPx = 8;
-constexpr int kTitleChars = 36;  // longer chart titles and legend labels are cut in the middle
+constexpr int kTitleChars = 44;  // longer chart titles and legend labels are shortened
 
+// A long metric name made to fit, keeping what tells series apart: the labels of
+// 'http_requests_total{code="500",method="get"}' stay whole and the name gives way
+// ("http_requ…{code="500",method="get"}"); without labels, the middle goes.
 QString shortened(const QString& text) {
     if (text.size() <= kTitleChars) return text;
+    const qsizetype brace = text.indexOf(QLatin1Char('{'));
+    if (brace > 0) {
+        const QString labels = text.mid(brace);
+        if (labels.size() <= kTitleChars - 9)
+            return text.left(kTitleChars - 1 - labels.size()) + QStringLiteral("…") + labels;
+        return text.left(8) + QStringLiteral("…") + labels.left(kTitleChars - 10) +
+               QStringLiteral("…");
+    }
     return text.left(kTitleChars / 2 - 1) + QStringLiteral("…") + text.right(kTitleChars / 2 - 1);
 }
 
@@ -176,6 +187,11 @@ void LiveView::rebuildPlot() {
             l.graph->removeFromLegend();
             if (!l.metric.isEmpty()) l.graph->addToLegend(c.legend);
         }
+        // Long labels stack one per line rather than widen the chart past its column.
+        int labelChars = 0;
+        for (const Line& l : c.lines)
+            if (!l.metric.isEmpty()) labelChars += int(shortened(l.spec.label).size()) + 6;
+        c.legend->setWrap(labelChars + int(c.title.size()) > 60 ? 1 : 0);
         c.legend->setVisible(c.legend->itemCount() > 0);
         c.legend->setMaximumSize(QWIDGETSIZE_MAX, c.legend->itemCount() > 0 ? QWIDGETSIZE_MAX : 0);
     }

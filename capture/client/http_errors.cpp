@@ -84,6 +84,9 @@ QString serverReason(const HttpOutcome& o) {
     if (o.goPprofHeader) return firstLine(o.bodyHead);
     if (!isHtml(o.bodyHead, o.contentType) && !isJson(o.bodyHead) && isText(o.bodyHead, false)) {
         const QString line = firstLine(o.bodyHead);
+        // Go's http.Error(w, "Unauthorized", 401) says no more than the status does.
+        if (line.compare(statusText(o.status).section(u' ', 1), Qt::CaseInsensitive) == 0)
+            return {};
         if (line.size() <= 120) return line;
     }
     return {};
@@ -235,8 +238,19 @@ HttpVerdict judgeResponse(const HttpOutcome& o, const std::optional<CaptureReque
                     QStringLiteral("%1: %2").arg(
                         status, reason.isEmpty() ? QStringLiteral("the node is busy — retry later")
                                                  : reason));
+            case 503:  // said by the node itself as often as by a proxy
+                if (!o.goPprofHeader)
+                    return verdict(
+                        ErrorCategory::Network,
+                        QStringLiteral("%1: %2").arg(
+                            status,
+                            reason.isEmpty()
+                                ? QStringLiteral("the node, or a proxy in front of it, "
+                                                 "cannot serve now — is the node running?")
+                                : reason +
+                                      QStringLiteral(" — the node cannot serve now; retry later")));
+                break;
             case 502:
-            case 503:
             case 504:
                 if (!o.goPprofHeader) {
                     const QString hint =

@@ -183,6 +183,45 @@ private slots:
         QCOMPARE(view.source().path(), QStringLiteral("/debug/vars"));
     }
 
+    // Long labelled names at a laptop's width: every chart stays inside the view (titles
+    // shortened keeping the labels that tell series apart, legends stacked), and the two
+    // series keep different titles.
+    void longNamesFitTheColumns() {
+        const QString ok200 = QStringLiteral(
+            "http_server_requests_seconds_count{code=\"200\",method=\"get\",uri=\"/api\"}");
+        const QString err500 = QStringLiteral(
+            "http_server_requests_seconds_count{code=\"500\",method=\"get\",uri=\"/api\"}");
+        capture::MetricsPoll p;
+        p.ok = p.answered = true;
+        p.time = 2000;
+        p.snapshot = capture::parsePrometheusText(
+            (QStringLiteral("# TYPE http_server_requests_seconds_count counter\n") + ok200 +
+             QStringLiteral(" 5\n") + err500 + QStringLiteral(" 1\n") +
+             QStringLiteral("go_goroutines 12\ngo_threads 8\n"))
+                .toUtf8());
+        app::LiveView view;
+        view.resize(960, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.ingest(p);
+        QVERIFY(view.addMetric(ok200));
+        QVERIFY(view.addMetric(err500));
+        QVERIFY(view.addMetric(err500, QStringLiteral("goroutines and threads")));
+        auto* plot = view.findChild<QCustomPlot*>();
+        plot->replot(QCustomPlot::rpImmediateRefresh);
+        QStringList titles;
+        for (QCPAxisRect* rect : plot->axisRects())
+            QVERIFY2(
+                rect->outerRect().right() <= plot->width() + 1,
+                qPrintable(
+                    QStringLiteral("%1 > %2").arg(rect->outerRect().right()).arg(plot->width())));
+        for (auto* t : plot->findChildren<QCPTextElement*>()) titles << t->text();
+        QStringList custom = titles.filter(QStringLiteral("code="));
+        QCOMPARE(custom.size(), 2);
+        QVERIFY2(custom[0] != custom[1], qPrintable(custom.join(QStringLiteral(" | "))));
+        for (const QString& t : custom) QVERIFY2(t.size() <= 44, qPrintable(t));
+    }
+
     void pollsTheDemo() {
         view_ = new app::LiveView;
         view_->resize(900, 700);

@@ -354,6 +354,16 @@ void TestCaptureRequests::verdicts_data() {
     QTest::newRow("502") << answer(502, kLoginPage, "text/html") << heap << QStringList() << 4
                          << "502 bad gateway: the proxy in front of the node got no answer from "
                             "it — is the node running?";
+    QTest::newRow("503 from the node")
+        << answer(503, "overloaded, try later", "text/plain") << heap << QStringList() << 4
+        << "503 service unavailable: overloaded, try later — the node cannot serve now; retry "
+           "later";
+    QTest::newRow("401 says its status")
+        << answer(401, "Unauthorized\n", "text/plain") << heap << QStringList() << 3
+        << "401 unauthorized: the node rejected the token — get a fresh token";
+    QTest::newRow("503 bare") << answer(503) << heap << QStringList() << 4
+                              << "503 service unavailable: the node, or a proxy in front of it, "
+                                 "cannot serve now — is the node running?";
     QTest::newRow("504") << answer(504) << std::optional(req(ProfileKind::Cpu, 300))
                          << QStringList() << 4
                          << "504 gateway timeout: the proxy in front of the node gave up waiting "

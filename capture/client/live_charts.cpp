@@ -105,8 +105,18 @@ LiveLineSpec lineForMetric(const MetricSample& sample) {
     const bool nanos = m.endsWith(QLatin1String("Ns")) || m.endsWith(QLatin1String("_ns")) ||
                        m.endsWith(QLatin1String("_nanoseconds_total"));
     if (bytes) {
+        // MiB as a rule; a gauge already in the gigabytes or more gets a unit of its size
+        // (5.0 TiB, not 5,245,209 MiB). Rates start small: MiB/s.
+        static const std::pair<double, const char*> kUnits[] = {
+            {1024.0 * 1024 * 1024 * 1024, "TiB"}, {1024.0 * 1024 * 1024, "GiB"}};
         l.scale = 1 / kMiB;
         l.unit = l.rate ? QStringLiteral("MiB/s") : QStringLiteral("MiB");
+        for (const auto& [size, name] : kUnits)
+            if (!l.rate && std::abs(sample.value) >= size) {
+                l.scale = 1 / size;
+                l.unit = QLatin1String(name);
+                break;
+            }
     } else if (seconds) {
         l.unit = l.rate ? QStringLiteral("s/s") : QStringLiteral("s");
     } else if (nanos) {

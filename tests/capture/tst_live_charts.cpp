@@ -142,6 +142,17 @@ private slots:
         }
     }
 
+    void addedBytesGetAUnitOfTheirSize() {
+        MetricSample huge;
+        huge.name = huge.metric = QStringLiteral("disk_bytes");
+        huge.value = 5.5e12;
+        const LiveLineSpec l = lineForMetric(huge);
+        QCOMPARE(l.unit, QStringLiteral("TiB"));
+        QCOMPARE(formatShownValue(huge.value * l.scale, l.unit), QStringLiteral("5.002 TiB"));
+        huge.value = 3e6;
+        QCOMPARE(lineForMetric(huge).unit, QStringLiteral("MiB"));
+    }
+
     void formatsValues() {
         QCOMPARE(formatShownValue(12.5, QStringLiteral("MiB")), QStringLiteral("12.5 MiB"));
         QCOMPARE(formatShownValue(1204, QString()), QStringLiteral("1,204"));

@@ -6,6 +6,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -32,6 +33,25 @@
 #include "widgets/theme.h"
 
 namespace embers::app {
+
+namespace {
+
+// Where an export of the profile at `path` is suggested: beside it, named after it without
+// its extensions ("cpu.pb.gz" -> "…/cpu").
+QString profileStem(const QString& path) {
+    const QFileInfo info(path);
+    QString name = info.fileName();
+    for (const char* ext :
+         {".pb.gz", ".pprof.gz", ".gz", ".pb", ".pprof", ".prof", ".txt", ".folded"})
+        if (name.endsWith(QLatin1String(ext), Qt::CaseInsensitive) &&
+            name.size() > int(qstrlen(ext))) {
+            name.chop(int(qstrlen(ext)));
+            break;
+        }
+    return info.dir().filePath(name);
+}
+
+}  // namespace
 
 namespace {
 
@@ -342,7 +362,7 @@ void MainWindow::compareDialog() {
 void MainWindow::exportFlame() {
     ProfileTab* tab = currentTab();
     if (!tab) return;
-    const QString suggested = QFileInfo(tab->session()->path()).completeBaseName() + ".svg";
+    const QString suggested = profileStem(tab->session()->path()) + ".svg";
     const QString path = QFileDialog::getSaveFileName(this, tr("Export flame graph"), suggested,
                                                       tr("SVG (*.svg);;PNG (*.png)"));
     if (path.isEmpty()) return;
@@ -357,7 +377,7 @@ void MainWindow::exportTable() {
     ProfileTab* tab = currentTab();
     if (!tab) return;
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export top table"), QFileInfo(tab->session()->path()).completeBaseName() + ".csv",
+        this, tr("Export top table"), profileStem(tab->session()->path()) + "-top.csv",
         tr("CSV (*.csv)"));
     if (path.isEmpty()) return;
     const QString err = tab->exportTable(path);

@@ -1,6 +1,7 @@
 // The flame graph: layout (widths, merging of narrow frames, zoom), the
 // widget's zoom/back/search/selection and its exports, and the session
 // behind it on real sample profiles.
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QToolTip>
@@ -277,6 +278,7 @@ private slots:
         QCOMPARE(session.result()->table->sampleType, std::string("alloc_space"));
 
         ProfileSession cpu;
+        FlameGraphView view(&cpu);
         QSignalSpy cpuReady(&cpu, &ProfileSession::analysisReady);
         cpu.open(samplePath("cpu.pb.gz"));
         QVERIFY(cpuReady.wait(20000));
@@ -286,6 +288,19 @@ private slots:
         QVERIFY(cpuReady.wait(20000));
         QVERIFY(cpu.result()->isDiff());
         QVERIFY(cpu.result()->tree->tree[0].negative < 0);
+        // Exported, the diff says it is one: its base in the title, signed changes in the
+        // frames' tooltips (a frame that shrank reads -1.21s, not 1.21s).
+        QTemporaryDir dir;
+        QCOMPARE(view.exportTo(dir.filePath("diff.svg")), QString());
+        QFile svg(dir.filePath("diff.svg"));
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(svg.readAll());
+        QVERIFY2(text.contains(QStringLiteral("cpu.pb.gz (cpu) − base cpu2.pb.gz")),
+                 qPrintable(text.left(600)));
+        QVERIFY(text.contains(QRegularExpression(
+            QStringLiteral("<title>[^<]+ \\(-[0-9.]+m?s, -[0-9.]+%\\)</title>"))));
+        QVERIFY(text.contains(QRegularExpression(
+            QStringLiteral("<title>[^<]+ \\(\\+[0-9.]+m?s, \\+[0-9.]+%\\)</title>"))));
     }
 
     void sessionReportsBadFile() {

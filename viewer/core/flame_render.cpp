@@ -114,11 +114,19 @@ std::string renderFlameSvg(const CallTree& tree, const FlameSvgOptions& o) {
             name = tree.nodes[n.node].printableName();
             c = diff ? diffColor(n) : flameColor(name);
         }
-        // Of the report's total (the profile before filters, as pprof and the table say).
-        std::string share = percentage(f.value, tree.total != 0 ? tree.total : l.rootValue);
+        // Of the report's total (the profile before filters, as pprof and the table say);
+        // in a diff, the signed change (a frame is drawn as wide as its change, either way).
+        const int64_t shown = diff && !f.merged ? n.total : f.value;
+        std::string share = percentage(shown, tree.total != 0 ? tree.total : l.rootValue);
         share.erase(0, share.find_first_not_of(' '));
-        std::string tip =
-            name + " (" + scaledLabel(f.value, tree.unit, "minimum") + ", " + share + ")";
+        std::string amount = scaledLabel(shown, tree.unit, "minimum");
+        amount.erase(0, amount.find_first_not_of(' '));
+        if (diff && shown != 0) {
+            const char* sign = shown > 0 ? "+" : "-";
+            if (amount.front() != '-') amount.insert(0, sign);
+            share.insert(0, sign);
+        }
+        std::string tip = name + " (" + amount + ", " + share + ")";
         while (!tip.empty() && tip.find("( ") != std::string::npos)
             tip.erase(tip.find("( ") + 1, 1);
         std::snprintf(buf, sizeof buf,

@@ -4,6 +4,7 @@
 #include <QFontMetrics>
 #include <algorithm>
 
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -165,7 +166,21 @@ QString FlameGraphView::exportTo(const QString& path, int width) const {
         FlameSvgOptions o;
         o.width = width;
         o.flameOrientation = graph_->flameOrientation();
-        o.title = session_->displayName().toStdString();
+        // What the picture shows: the file, sample type, base of a diff and the filters.
+        QString title = session_->displayName() +
+                        QStringLiteral(" (%1)").arg(QString::fromStdString(tree->sampleType));
+        const ViewOptions& v = session_->options();
+        if (!v.diffBasePath.isEmpty())
+            title += tr(" − base %1").arg(QFileInfo(v.diffBasePath).fileName());
+        for (const auto& [name, value] :
+             {std::pair{"focus", v.filters.focus}, std::pair{"ignore", v.filters.ignore},
+              std::pair{"hide", v.filters.hide}, std::pair{"show", v.filters.show},
+              std::pair{"tagfocus", v.filters.tagFocus},
+              std::pair{"tagignore", v.filters.tagIgnore}})
+            if (!value.empty())
+                title += QStringLiteral(" %1=%2").arg(QLatin1String(name),
+                                                      QString::fromStdString(value));
+        o.title = title.toStdString();
         const std::string svg = renderFlameSvg(*tree, o);
         out.write(svg.data(), qint64(svg.size()));
     } else {

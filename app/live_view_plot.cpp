@@ -307,6 +307,15 @@ void LiveView::addCaptureMarker(const QDateTime& when, const QString& path, cons
 }
 
 void LiveView::drawMarker(const Marker& m) {
+    // Labels of captures taken close together are stepped down rather than drawn over
+    // each other ("heapcpu").
+    const double close = (windowSeconds() > 0 ? windowSeconds() : 600) * 0.05;
+    int stacked = 0;
+    for (const Marker& other : markers_) {
+        if (&other == &m) break;
+        if (std::abs(other.time - m.time) < close) ++stacked;
+    }
+    const double labelRatio = 0.08 * (stacked % 6);
     const QColor color = palette().color(QPalette::WindowText);
     QColor band = palette().color(QPalette::Highlight);
     band.setAlpha(40);
@@ -337,7 +346,7 @@ void LiveView::drawMarker(const Marker& m) {
             text->setFont(f);
             text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
             text->setPadding(QMargins(3, 2, 0, 0));
-            setMarkerPosition(text->position, c.rect, m.time, 0);
+            setMarkerPosition(text->position, c.rect, m.time, labelRatio);
         }
     }
 }

@@ -94,6 +94,7 @@ ProfileTab::ProfileTab(QWidget* parent) : QWidget(parent), session_(new ProfileS
     layout->setSpacing(0);
     toolbar_ = buildToolbar();
     toolbar_->setEnabled(false);  // nothing to choose or filter until a profile is read
+    split_->setEnabled(false);    // nor to search or sort
     layout->addWidget(toolbar_);
     layout->addWidget(busyBar_);
     layout->addWidget(banner_);
@@ -235,6 +236,7 @@ void ProfileTab::applyOptions() {
 void ProfileTab::onLoaded() {
     everLoaded_ = true;
     toolbar_->setEnabled(true);
+    split_->setEnabled(true);
     const auto p = session_->rawProfile();
     const QSignalBlocker quiet(sampleType_);  // filling the list is not a user's choice
     sampleType_->clear();

@@ -209,6 +209,7 @@ private slots:
         QVERIFY2(banner, "no visible error naming the file");
         // Nothing to choose or filter in a tab that has no profile.
         QVERIFY(!tab->findChild<QWidget*>(QStringLiteral("profileToolbar"))->isEnabled());
+        QVERIFY(!tab->flameView()->isEnabled());  // no search in an empty flame graph
         // The window still opens a good profile afterwards.
         w.openFiles({sample("cpu.pb.gz")});
         auto* good = qobject_cast<app::ProfileTab*>(profileTabs(w)->widget(1));

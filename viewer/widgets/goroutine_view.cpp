@@ -622,10 +622,10 @@ GoroutineView::GoroutineView(ProfileSession* session, QWidget* parent)
     regexBox_ = new QCheckBox(tr("Regex"), this);
     regexBox_->setToolTip(tr("Match the filter as a regular expression (RE2 syntax)"));
     compareButton_ = new QToolButton(this);
-    compareButton_->setText(tr("Compare with…"));
+    compareButton_->setText(tr("Compare groups…"));
     compareButton_->setToolTip(tr("Compare the groups with another goroutine profile or dump"));
     clearCompareButton_ = new QToolButton(this);
-    clearCompareButton_->setText(tr("Stop comparing"));
+    clearCompareButton_->setText(tr("Stop comparing groups"));
     clearCompareButton_->setVisible(false);
     summary_ = new QLabel(this);
     summary_->setMinimumWidth(60);  // cut (whole text in the tooltip) rather than squeeze
@@ -829,7 +829,7 @@ void GoroutineView::chooseBaseline() {
     QString dir;
     if (session_ && !session_->path().isEmpty()) dir = QFileInfo(session_->path()).absolutePath();
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Compare with…"), dir,
+        this, tr("Compare the groups with another dump"), dir,
         tr("Goroutine profiles and dumps (*.pb.gz *.pb *.prof *.txt *.gz);;All files (*)"));
     if (!path.isEmpty()) openBaseline(path);
 }

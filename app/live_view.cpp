@@ -55,10 +55,8 @@ LiveView::LiveView(QWidget* parent)
     triggerButton_->setToolTip(tr("Capture by itself when a metric crosses a threshold"));
     export_ = new QPushButton(tr("Export…"), this);
     export_->setToolTip(tr("Save the charts as PNG or the series as CSV"));
-    captureCpu_ = new QPushButton(tr("Capture CPU"), this);
-    captureCpu_->setToolTip(tr("Take a CPU profile from this node now; it opens when done"));
-    captureHeap_ = new QPushButton(tr("Capture heap"), this);
-    captureHeap_->setToolTip(tr("Take a heap profile from this node now; it opens when done"));
+    captureCpu_ = new QPushButton(tr("CPU"), this);
+    captureHeap_ = new QPushButton(tr("Heap"), this);
     statusLabel_ = new QLabel(this);
     statusLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusLabel_->setWordWrap(true);
@@ -81,6 +79,8 @@ LiveView::LiveView(QWidget* parent)
     controls->addWidget(triggerButton_);
     controls->addWidget(export_);
     controls->addStretch(1);
+    controls->addWidget(new QLabel(tr("Capture:"), this));
+    setCaptureRunning(false);  // and their tooltips
     controls->addWidget(captureCpu_);
     controls->addWidget(captureHeap_);
     auto* layout = new QVBoxLayout(this);
@@ -190,8 +190,10 @@ void LiveView::setCaptureRunning(bool running) {
         b->setEnabled(!running);
         b->setToolTip(running ? tr("A capture is running; wait for it to finish")
                       : b == captureCpu_
-                          ? tr("Take a CPU profile from this node now; marked on the charts")
-                          : tr("Take a heap profile from this node now; marked on the charts"));
+                          ? tr("Take a CPU profile from this node now; it opens beside this "
+                               "tab and is marked on the charts")
+                          : tr("Take a heap profile from this node now; it opens beside this "
+                               "tab and is marked on the charts"));
     }
 }
 
@@ -402,8 +404,17 @@ void LiveView::onPolled(const Poll& p) {
         else
             it->second.appendGap(p.time);
     }
-    setStatus(tr("Watching %1 (%2)")
-                  .arg(url_.toString(QUrl::RemoveUserInfo), metricsSourceName(p.snapshot.source)));
+    // Rates wait for a few seconds of readings (after the start, a gap or a pause): said,
+    // so that empty rate charts do not look broken.
+    bool ratesPending = false;
+    for (const Chart& c : charts_)
+        for (const Line& l : c.lines)
+            ratesPending |= l.spec.rate && !l.metric.isEmpty() && !lastShown(l.metric);
+    setStatus(tr("Watching %1 (%2)%3")
+                  .arg(url_.toString(QUrl::RemoveUserInfo), metricsSourceName(p.snapshot.source),
+                       ratesPending
+                           ? tr("; rates appear after %1 s of readings").arg(kRateMinSpanSeconds)
+                           : QString()));
     checkTrigger(p.time);
     if (first || changed)
         rebuildPlot();  // legends, and the charts this source has nothing for go away

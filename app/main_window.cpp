@@ -251,7 +251,7 @@ LiveView* MainWindow::openLive(const capture::Target& t, const QString& token) {
     tabs_->setTabToolTip(index, t.displayUrl());
     tabs_->setCurrentIndex(index);
     stack_->setCurrentWidget(tabs_);
-    // "Capture CPU/heap" on the chart captures from this target alone (whatever is
+    // Capture "CPU"/"Heap" on the chart captures from this target alone (whatever is
     // selected in the panel), and marks the moment.
     const QString id = t.id;
     // The capture opens beside the Live tab, which stays in front; a trigger's is only

@@ -133,12 +133,12 @@ private slots:
 
         // The button asks the handler too, as a capture someone is there to confirm.
         for (QPushButton* b : view.findChildren<QPushButton*>())
-            if (b->text() == QStringLiteral("Capture heap")) b->click();
+            if (b->text() == QStringLiteral("Heap")) b->click();
         QCOMPARE(asked.back(), QStringLiteral("heap"));
         // When it cannot start, the status says why, and still does after the next answer.
         refusal = QStringLiteral("another capture is running");
         for (QPushButton* b : view.findChildren<QPushButton*>())
-            if (b->text() == QStringLiteral("Capture CPU")) b->click();
+            if (b->text() == QStringLiteral("CPU")) b->click();
         QVERIFY(view.statusText().contains(QStringLiteral("No capture: ") + refusal));
         view.ingest(answer(1067, 110, 4 << 20));
         QVERIFY(view.statusText().contains(QStringLiteral("No capture: ") + refusal));
@@ -343,8 +343,7 @@ private slots:
         QVERIFY(view_);
         QSignalSpy requested(view_, &app::LiveView::captureRequested);
         for (QPushButton* b : view_->findChildren<QPushButton*>())
-            if (b->text() == QStringLiteral("Capture CPU") ||
-                b->text() == QStringLiteral("Capture heap"))
+            if (b->text() == QStringLiteral("CPU") || b->text() == QStringLiteral("Heap"))
                 b->click();
         QCOMPARE(requested.size(), 2);
         QCOMPARE(requested.at(0).at(0).toString(), QStringLiteral("cpu"));
@@ -441,7 +440,7 @@ private slots:
         QVERIFY(!live->requestCapture(QStringLiteral("cpu")));  // one capture at a time
         auto* cpuButton = live->findChildren<QPushButton*>().at(0);
         for (QPushButton* b : live->findChildren<QPushButton*>())
-            if (b->text() == QStringLiteral("Capture CPU")) cpuButton = b;
+            if (b->text() == QStringLiteral("CPU")) cpuButton = b;
         QVERIFY(!cpuButton->isEnabled());  // waits for the running capture
         QVERIFY(QTest::qWaitFor([&] { return !aside.isEmpty(); }, 30000));
         QVERIFY(captured.isEmpty());

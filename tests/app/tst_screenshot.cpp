@@ -151,7 +151,11 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return !aside.isEmpty(); }, 30000));
         QCOMPARE(live->markerCount(), 1);
         w.tabs()->setCurrentWidget(live);
-        QTest::qWait(1500);  // a few more points after the marker
+        QTest::qWait(1500);  // a few more points after the marker, and the rates drawn
+        QVERIFY(QTest::qWaitFor(
+            [live] { return !live->statusText().contains(QStringLiteral("rates appear")); },
+            15000));
+        QTest::qWait(2000);  // a few seconds of rates
         QVERIFY(distinctColours(shoot(QStringLiteral("live.png"))) > 10);
 
         // The two dialogs of the Live view, as they open.

@@ -48,7 +48,7 @@ ProfilePtr loadProfiles(const std::vector<std::string>& paths, const CliArgs& ar
     return p;
 }
 
-ProfilePtr applyFilterArgs(const ProfilePtr& p, const CliArgs& args) {
+FilterOptions filterOptions(const CliArgs& args) {
     FilterOptions f;
     f.focus = args.value("--focus", "");
     f.ignore = args.value("--ignore", "");
@@ -56,8 +56,12 @@ ProfilePtr applyFilterArgs(const ProfilePtr& p, const CliArgs& args) {
     f.show = args.value("--show", "");
     f.tagFocus = args.value("--tagfocus", "");
     f.tagIgnore = args.value("--tagignore", "");
+    return f;
+}
+
+ProfilePtr applyFilterArgs(const ProfilePtr& p, const CliArgs& args) {
     std::vector<std::string> warnings;
-    ProfilePtr out = applyFilters(p, f, &warnings);
+    ProfilePtr out = applyFilters(p, filterOptions(args), &warnings);
     for (const auto& w : warnings) std::cerr << "embers: warning: " << w << "\n";
     return out;
 }

@@ -9,6 +9,7 @@
 
 #include "cli_args.h"
 #include "core/decode.h"
+#include "core/filter.h"
 #include "core/flat_table.h"
 #include "core/profile.h"
 
@@ -28,6 +29,8 @@ core::DecodeOptions decodeOptions(const CliArgs& args);
 core::ProfilePtr loadProfiles(const std::vector<std::string>& paths, const CliArgs& args);
 
 // --focus/--ignore/--hide/--show/--tagfocus/--tagignore; warnings go to stderr.
+// --focus, --ignore, --hide, --show, --tagfocus and --tagignore.
+core::FilterOptions filterOptions(const CliArgs& args);
 core::ProfilePtr applyFilterArgs(const core::ProfilePtr& p, const CliArgs& args);
 
 // --sample-index, --granularity, --trim-path, --source-path.

@@ -500,9 +500,10 @@ void LiveView::checkTrigger(double time) {
     const auto shown = lastShown(trigger_->metric);
     if (!shown || !trigger_->trigger.due(time, *shown)) return;
     const QString value = formatShownValue(*shown, trigger_->spec.unit);
-    if (!requestCapture(trigger_->kind, true)) {  // still due: tried again at the next poll
-        trigger_->note = tr("crossed at %1 (%2) but no capture started: %3")
-                             .arg(timeText(time), value, captureError_);
+    if (const QString error = askForCapture(trigger_->kind, true); !error.isEmpty()) {
+        // Still due: tried again at the next poll.
+        trigger_->note =
+            tr("crossed at %1 (%2) but no capture started: %3").arg(timeText(time), value, error);
         showStatus();
         return;
     }
@@ -512,13 +513,16 @@ void LiveView::checkTrigger(double time) {
     showStatus();
 }
 
-bool LiveView::requestCapture(const QString& kind, bool automatic) {
+QString LiveView::askForCapture(const QString& kind, bool automatic) {
     emit captureRequested(kind);
-    if (!captureHandler_) return true;
-    captureError_ = captureHandler_(kind, automatic);
-    if (captureError_.isEmpty()) return true;
+    return captureHandler_ ? captureHandler_(kind, automatic) : QString();
+}
+
+bool LiveView::requestCapture(const QString& kind, bool automatic) {
+    const QString error = askForCapture(kind, automatic);
+    if (error.isEmpty()) return true;
     if (!automatic) {  // said for a few polls, not only until the next one
-        notice_ = tr("No capture: %1").arg(captureError_);
+        notice_ = tr("No capture: %1").arg(error);
         noticeUntilMs_ = QDateTime::currentMSecsSinceEpoch() + 8000;
         showStatus();
     }

@@ -202,6 +202,8 @@ private:
     void loadCustom();
 
     bool isTriggerLine(const Line& line) const;
+    // captureRequested, then the handler: empty when the capture started, else why not.
+    QString askForCapture(const QString& kind, bool automatic);
 
     QUrl url_;
     QList<QUrl> sources_;  // url_ among them, tried in turn until one has metrics
@@ -211,8 +213,7 @@ private:
     QString token_, caFile_, certFile_, keyFile_;
     std::function<QString(QString* error)> tokenProvider_;
     std::function<QString(const QString&, bool)> captureHandler_;
-    QString captureError_;  // why the last capture asked for did not start
-    QString notice_;        // shown beside the status until noticeUntilMs_
+    QString notice_;  // shown beside the status until noticeUntilMs_
     qint64 noticeUntilMs_ = 0;
     bool insecure_ = false;
     QString settingsKey_, nodeName_;

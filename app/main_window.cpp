@@ -51,10 +51,6 @@ QString profileStem(const QString& path) {
     return info.dir().filePath(name);
 }
 
-}  // namespace
-
-namespace {
-
 constexpr int kMaxRecent = 10;
 const char* kProfileFilter =
     "Profiles (*.pb.gz *.pb *.pprof *.prof *.gz *.folded *.txt);;All files (*)";

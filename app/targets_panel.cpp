@@ -401,10 +401,7 @@ std::function<QString(QString*)> TargetsPanel::tokenProviderFor(const Target& t)
     if (t.tokenKind == TokenRef::Literal) return {};
     // A file or variable is read again at every poll: a token file that is replaced on
     // disk (a Kubernetes projected service-account token) is picked up as it changes.
-    TokenRef ref;
-    ref.kind = t.tokenKind;
-    ref.value = t.tokenSource;
-    return [ref](QString* error) { return resolveToken(ref, error); };
+    return [ref = t.tokenRef()](QString* error) { return resolveToken(ref, error); };
 }
 
 void TargetsPanel::setSeconds(int seconds) {

@@ -40,10 +40,8 @@ int verbFlame(int argc, char** argv, int first) {
             so.width = int(width);
             so.flameOrientation = args.has("--flame");
             so.title = args.positional().front() + " (" + tree->sampleType + ")";
-            for (const char* filter : {"--focus", "--ignore", "--hide", "--show", "--tagfocus",
-                                       "--tagignore", "--diff-base"})
-                if (const auto v = args.value(filter))
-                    so.title += std::string(" ") + (filter + 2) + "=" + *v;
+            so.title += filterOptions(args).describe();
+            if (const auto base = args.value("--diff-base")) so.title += " diff-base=" + *base;
             writeFileAtomically(*out, renderFlameSvg(*tree, so));
         } else {
             // Rendering text needs a GUI application; no display is needed.

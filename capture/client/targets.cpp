@@ -123,10 +123,7 @@ QString SessionSecrets::read(const QString& id) {
 
 QString tokenFor(const Target& target, SecretStore& secrets, QString* error) {
     if (target.tokenKind == TokenRef::Literal) return secrets.read(target.id);
-    TokenRef ref;
-    ref.kind = target.tokenKind;
-    ref.value = target.tokenSource;
-    return resolveToken(ref, error);
+    return resolveToken(target.tokenRef(), error);
 }
 
 }  // namespace embers::capture

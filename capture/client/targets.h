@@ -30,6 +30,8 @@ struct Target {
     QString oauthTokenUrl, oauthClientId, oauthUsername, oauthScope;
 
     bool usesOAuth2() const { return !oauthTokenUrl.isEmpty(); }
+    // Where the token comes from (for File and Env; a Literal's is in the SecretStore).
+    TokenRef tokenRef() const { return {tokenKind, tokenSource}; }
     QString oauthSecretKey() const { return id + QStringLiteral("/oauth2-client-secret"); }
     QString oauthPasswordKey() const { return id + QStringLiteral("/oauth2-password"); }
 

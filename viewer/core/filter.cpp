@@ -1,6 +1,7 @@
 #include "filter.h"
 
 #include <optional>
+#include <utility>
 
 #include "errors.h"
 #include "regex.h"
@@ -240,6 +241,16 @@ std::string_view simplifyFunc(std::string_view name) {
 }
 
 }  // namespace
+
+std::string FilterOptions::describe() const {
+    std::string out;
+    for (const auto& [name, value] :
+         {std::pair{"focus", &focus}, std::pair{"ignore", &ignore}, std::pair{"hide", &hide},
+          std::pair{"show", &show}, std::pair{"tagfocus", &tagFocus},
+          std::pair{"tagignore", &tagIgnore}})
+        if (!value->empty()) out += std::string(" ") + name + "=" + *value;
+    return out;
+}
 
 ProfilePtr applyFilters(const ProfilePtr& p, const FilterOptions& o,
                         std::vector<std::string>* warnings) {

@@ -20,6 +20,9 @@ struct FilterOptions {
         return focus.empty() && ignore.empty() && hide.empty() && show.empty() &&
                tagFocus.empty() && tagIgnore.empty();
     }
+    // The filters set, as " focus=re hide=re" (pprof's option names), for titles; empty
+    // when none is.
+    std::string describe() const;
 };
 
 // Applies the filters in pprof's order. `warnings` receives notes such as

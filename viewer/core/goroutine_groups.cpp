@@ -48,6 +48,25 @@ bool isSummarisedLabel(const Profile& p, const Label& l) {
     return key == kStateKey || key == kDiffBaseLabel;
 }
 
+GroupLabel groupLabelOf(const Profile& p, const Label& l) {
+    GroupLabel gl;
+    gl.key = std::string(p.str(l.key));
+    gl.numeric = l.isNumeric();
+    if (gl.numeric) {
+        gl.num = l.num;
+        gl.unit = std::string(p.str(l.numUnit));
+    } else {
+        gl.str = std::string(p.str(l.str));
+    }
+    return gl;
+}
+
+// Largest count first, then by name: the order of states and of label sets.
+bool byCountThenName(const std::pair<std::string, int64_t>& x,
+                     const std::pair<std::string, int64_t>& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+}
+
 size_t topFrameOf(const std::vector<GoroutineFrame>& frames) {
     for (size_t i = 0; i < frames.size(); ++i) {
         const std::string& f = frames[i].function;
@@ -177,29 +196,25 @@ GoroutineGroups groupGoroutines(const Profile& p, const GroupOptions& options) {
                 group.goroutineIds.push_back(l.num);
             }
         }
-        {
-            std::vector<Label> own;
-            for (const Label& l : labels)
-                if (!isSummarisedLabel(p, l)) own.push_back(l);
-            auto same = [&](const auto& s) {
-                return std::equal(s.first.begin(), s.first.end(), own.begin(), own.end(),
-                                  sameLabel);
-            };
-            if (auto s = std::find_if(a.sets.begin(), a.sets.end(), same); s != a.sets.end())
-                s->second += v;
-            else
-                a.sets.emplace_back(std::move(own), v);
-        }
+        std::vector<Label> own;  // the labels not summarised above
+        for (const Label& l : labels)
+            if (!isSummarisedLabel(p, l)) own.push_back(l);
         if (!a.sawMember) {
             a.sawMember = true;
-            for (const Label& l : labels)
-                if (!isSummarisedLabel(p, l)) a.shared.push_back(l);
+            a.shared = own;
         } else if (!a.shared.empty()) {
             std::erase_if(a.shared, [&](const Label& s) {
-                return std::none_of(labels.begin(), labels.end(),
+                return std::none_of(own.begin(), own.end(),
                                     [&](const Label& l) { return sameLabel(s, l); });
             });
         }
+        auto same = [&](const auto& s) {
+            return std::equal(s.first.begin(), s.first.end(), own.begin(), own.end(), sameLabel);
+        };
+        if (auto s = std::find_if(a.sets.begin(), a.sets.end(), same); s != a.sets.end())
+            s->second += v;
+        else
+            a.sets.emplace_back(std::move(own), v);
     }
 
     for (size_t g = 0; g < out.groups.size(); ++g) {
@@ -208,21 +223,8 @@ GoroutineGroups groupGoroutines(const Profile& p, const GroupOptions& options) {
         std::sort(group.goroutineIds.begin(), group.goroutineIds.end());
         for (const auto& [state, count] : a.states)
             group.states.emplace_back(std::string(p.str(state)), count);
-        std::sort(group.states.begin(), group.states.end(), [](const auto& x, const auto& y) {
-            return x.second != y.second ? x.second > y.second : x.first < y.first;
-        });
-        for (const Label& l : a.shared) {
-            GroupLabel gl;
-            gl.key = std::string(p.str(l.key));
-            gl.numeric = l.isNumeric();
-            if (gl.numeric) {
-                gl.num = l.num;
-                gl.unit = std::string(p.str(l.numUnit));
-            } else {
-                gl.str = std::string(p.str(l.str));
-            }
-            group.sharedLabels.push_back(std::move(gl));
-        }
+        std::sort(group.states.begin(), group.states.end(), byCountThenName);
+        for (const Label& l : a.shared) group.sharedLabels.push_back(groupLabelOf(p, l));
         if (a.sets.size() > 1) {
             for (const auto& [set, count] : a.sets) {
                 std::string text;
@@ -230,22 +232,13 @@ GoroutineGroups groupGoroutines(const Profile& p, const GroupOptions& options) {
                     if (std::any_of(a.shared.begin(), a.shared.end(),
                                     [&](const Label& s) { return sameLabel(s, l); }))
                         continue;
-                    GroupLabel gl;
-                    gl.key = std::string(p.str(l.key));
-                    gl.numeric = l.isNumeric();
-                    gl.num = l.num;
-                    gl.unit = std::string(p.str(l.numUnit));
-                    gl.str = std::string(p.str(l.str));
                     if (!text.empty()) text += ", ";
-                    text += gl.text();
+                    text += groupLabelOf(p, l).text();
                 }
                 group.labelSets.emplace_back(text.empty() ? std::string("(no labels)") : text,
                                              count);
             }
-            std::sort(group.labelSets.begin(), group.labelSets.end(),
-                      [](const auto& x, const auto& y) {
-                          return x.second != y.second ? x.second > y.second : x.first < y.first;
-                      });
+            std::sort(group.labelSets.begin(), group.labelSets.end(), byCountThenName);
         }
     }
     std::sort(out.groups.begin(), out.groups.end(),

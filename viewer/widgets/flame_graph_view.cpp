@@ -1,10 +1,8 @@
 #include "flame_graph_view.h"
 
 #include <QEvent>
-#include <QFontMetrics>
-#include <algorithm>
-
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -13,6 +11,7 @@
 #include <QScrollBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "core/flame_render.h"
 #include "flame_graph_widget.h"
@@ -172,15 +171,7 @@ QString FlameGraphView::exportTo(const QString& path, int width) const {
         const ViewOptions& v = session_->options();
         if (!v.diffBasePath.isEmpty())
             title += tr(" − base %1").arg(QFileInfo(v.diffBasePath).fileName());
-        for (const auto& [name, value] :
-             {std::pair{"focus", v.filters.focus}, std::pair{"ignore", v.filters.ignore},
-              std::pair{"hide", v.filters.hide}, std::pair{"show", v.filters.show},
-              std::pair{"tagfocus", v.filters.tagFocus},
-              std::pair{"tagignore", v.filters.tagIgnore}})
-            if (!value.empty())
-                title += QStringLiteral(" %1=%2").arg(QLatin1String(name),
-                                                      QString::fromStdString(value));
-        o.title = title.toStdString();
+        o.title = title.toStdString() + v.filters.describe();
         const std::string svg = renderFlameSvg(*tree, o);
         out.write(svg.data(), qint64(svg.size()));
     } else {
